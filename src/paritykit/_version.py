@@ -1,0 +1,8 @@
+"""The installed paritykit version."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("paritykit")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0+unknown"
