@@ -1,7 +1,8 @@
 """paritykit: find and document mental-health parity (MHPAEA) violations.
 
 The package reads as its pipeline: load -> validate -> classify -> aggregate -> test ->
-evidence. Public names are re-exported here; each block below belongs to one pipeline stage.
+evidence. Public names are re-exported here; each block below belongs to one pipeline stage
+and extends ``__all__`` itself.
 """
 
 from paritykit._version import __version__
@@ -23,3 +24,13 @@ __all__ = [
     "UnmappedCodeError",
     "__version__",
 ]
+
+# --- benefits and the quantitative test (issue 2) ----------------------------------------------
+
+# --- claims engine (issue 3) -------------------------------------------------------------------
+
+# --- statistics (issue 4) ----------------------------------------------------------------------
+
+# --- remittances and practices (issue 6) -------------------------------------------------------
+
+# --- public issuer data (issue 7) --------------------------------------------------------------

@@ -93,3 +93,11 @@ P_VALUE = "p_value"
 P_ADJUSTED = "p_adjusted"
 FLAGGED = "flagged"
 NOTE = "note"
+
+# --- statistics output (issue 4: paritykit.stats) -------------------------------------------
+
+# --- claims engine and outcome summaries (issue 3) -------------------------------------------
+
+# --- remittances and practices (issue 6) ------------------------------------------------------
+
+# --- public issuer data (issue 7: TC-PUF) -----------------------------------------------------

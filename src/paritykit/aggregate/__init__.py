@@ -1,0 +1,1 @@
+"""Stage 4, aggregate: claim lines to count/sum tables, computed in the engine."""

@@ -1,0 +1,64 @@
+"""The ``paritykit`` command line: a thin layer over the library.
+
+Each sub-command lives in its own module in this package and is listed in
+:data:`COMMAND_MODULES`; a module exposes a ``click`` command (or group) named ``command``.
+Library errors (:class:`paritykit.ParityKitError`) become one ``Error: ...`` line on stderr
+and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import click
+
+from paritykit._version import __version__
+from paritykit.errors import ParityKitError
+
+__all__ = ["COMMAND_MODULES", "cli", "main"]
+
+#: Sub-command modules, in the order ``paritykit --help`` lists them.
+COMMAND_MODULES: tuple[str, ...] = (
+    "paritykit.cli.qtl",
+    "paritykit.cli.template",
+    "paritykit.cli.synth",
+)
+
+
+class _Group(click.Group):
+    """A click group that turns :class:`ParityKitError` into a one-line message."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ParityKitError as exc:
+            raise click.ClickException(one_line(exc)) from None
+        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+            raise click.ClickException(f"{exc.strerror}: {exc.filename}") from None
+
+
+def one_line(exc: BaseException, limit: int = 4000) -> str:
+    """Return the message of ``exc`` folded onto one line (and shortened past ``limit``)."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="paritykit")
+def cli() -> None:
+    """paritykit: evidence for mental-health parity (MHPAEA) reviews and complaints.
+
+    paritykit gives evidence, not legal advice.
+    """
+
+
+for _name in COMMAND_MODULES:
+    _module = importlib.import_module(_name)
+    cli.add_command(_module.command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line (the ``paritykit`` console script)."""
+    cli.main(args=argv, prog_name="paritykit", standalone_mode=True)
+    sys.exit(0)  # pragma: no cover - click exits itself

@@ -1,0 +1,1 @@
+"""Stage 6, evidence: Excel workbooks, charts and letters. Never computes statistics."""

@@ -1,0 +1,1 @@
+"""Synthetic data generators (no real patient or plan data anywhere)."""
