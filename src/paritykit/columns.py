@@ -97,7 +97,215 @@ NOTE = "note"
 # --- statistics output (issue 4: paritykit.stats) -------------------------------------------
 
 # --- claims engine and outcome summaries (issue 3) -------------------------------------------
+#: Required columns of the claims contract (one row per claim line). ``diagnosis_code`` must be
+#: present as a column but may be blank on a line (classification then falls back to codes).
+CLAIMS_REQUIRED: tuple[str, ...] = (
+    CLAIM_ID,
+    LINE_NUMBER,
+    PLAN_ID,
+    SERVICE_DATE,
+    DIAGNOSIS_CODE,
+    CLAIM_TYPE,
+    NETWORK_STATUS,
+    STATUS,
+    BILLED_AMOUNT,
+    ALLOWED_AMOUNT,
+)
+CLAIMS_OPTIONAL: tuple[str, ...] = (
+    MEMBER_ID,
+    PROCEDURE_CODE,
+    REVENUE_CODE,
+    PLACE_OF_SERVICE,
+    BILL_TYPE,
+    DENIAL_REASON,
+    PRIOR_AUTH,
+    PAID_AMOUNT,
+    DECISION_DAYS,
+)
+CLAIMS_COLUMNS: tuple[str, ...] = (
+    CLAIM_ID,
+    LINE_NUMBER,
+    PLAN_ID,
+    MEMBER_ID,
+    SERVICE_DATE,
+    DIAGNOSIS_CODE,
+    PROCEDURE_CODE,
+    REVENUE_CODE,
+    PLACE_OF_SERVICE,
+    BILL_TYPE,
+    CLAIM_TYPE,
+    NETWORK_STATUS,
+    STATUS,
+    DENIAL_REASON,
+    PRIOR_AUTH,
+    BILLED_AMOUNT,
+    ALLOWED_AMOUNT,
+    PAID_AMOUNT,
+    DECISION_DAYS,
+)
+#: Added by :func:`paritykit.classify_claims`: the version of the rule set that classified a line.
+RULESET_VERSION = "ruleset_version"
+#: Outcome summary (:func:`paritykit.summarize_outcomes`).
+UNIT = "unit"
+CLAIMS = "claims"
+CLAIM_LINES = "claim_lines"
+DENIED = "denied"
+DENIED_MEDICAL_NECESSITY = "denied_medical_necessity"
+DENIED_PRIOR_AUTH = "denied_prior_auth"
+DENIED_MISSING_INFORMATION = "denied_missing_information"
+DENIED_NON_COVERED = "denied_non_covered"
+DENIED_ADMINISTRATIVE = "denied_administrative"
+DENIED_BENEFIT_LIMIT = "denied_benefit_limit"
+PRIOR_AUTH_REQUESTS = "prior_auth_requests"
+PRIOR_AUTH_DENIED = "prior_auth_denied"
+OUT_OF_NETWORK_CLAIMS = "out_of_network_claims"
+DECISION_DAYS_MEAN = "decision_days_mean"
+DENIAL_RATE = "denial_rate"
+MEDICAL_NECESSITY_DENIAL_RATE = "medical_necessity_denial_rate"
+PRIOR_AUTH_REASON_DENIAL_RATE = "prior_auth_reason_denial_rate"
+PRIOR_AUTH_DENIAL_RATE = "prior_auth_denial_rate"
+OUT_OF_NETWORK_RATE = "out_of_network_rate"
+ALLOWED_PER_UNIT = "allowed_per_unit"
+PAID_TO_ALLOWED = "paid_to_allowed"
+#: Claims validation (:func:`paritykit.validate_claims`): one row per check.
+CHECK = "check"
+LINES = "lines"
+ACTION = "action"
 
 # --- remittances and practices (issue 6) ------------------------------------------------------
+# Claim lines read from X12 835 remittances (beyond the claims contract above).
+PROCEDURE_QUALIFIER = "procedure_qualifier"
+PROCEDURE_MODIFIERS = "procedure_modifiers"
+UNITS = "units"
+LINE_CONTROL_NUMBER = "line_control_number"
+REMARK_CODES = "remark_codes"
+ADJUDICATION_LEVEL = "adjudication_level"
+DENIAL_GROUP_CODE = "denial_group_code"
+CLAIM_STATUS_CODE = "claim_status_code"
+CLAIM_FILING_INDICATOR = "claim_filing_indicator"
+FACILITY_CODE = "facility_code"
+PAYER_ID = "payer_id"
+PAYER_CLAIM_CONTROL_NUMBER = "payer_claim_control_number"
+CLAIM_BILLED_AMOUNT = "claim_billed_amount"
+CLAIM_PAID_AMOUNT = "claim_paid_amount"
+PATIENT_RESPONSIBILITY_AMOUNT = "patient_responsibility_amount"
+CLAIM_RECEIVED_DATE = "claim_received_date"
+PAYMENT_DATE = "payment_date"
+PAYMENT_NUMBER = "payment_number"
+PAYMENT_METHOD = "payment_method"
+SOURCE_FILE = "source_file"
+SEGMENT_NUMBER = "segment_number"
+# One row per CAS adjustment (claim level when line_number is null).
+GROUP_CODE = "group_code"
+CARC = "carc"
+ADJUSTMENT_AMOUNT = "adjustment_amount"
+ADJUSTMENT_QUANTITY = "adjustment_quantity"
+# CLP02 = 22 reversals and the payments they cancel.
+ORIGINAL_SOURCE_FILE = "original_source_file"
+ORIGINAL_SEGMENT_NUMBER = "original_segment_number"
+MATCHED = "matched"
+# PLB provider-level adjustments.
+PROVIDER_ID = "provider_id"
+FISCAL_PERIOD_DATE = "fiscal_period_date"
+ADJUSTMENT_REASON = "adjustment_reason"
+REFERENCE_ID = "reference_id"
+# Problems found while reading remittances reuse ACTION ("action") from the claims section.
+# CARC denial-reason categories (paritykit.classify.carc).
+CARC_LABEL = "carc_label"
+CARC_CATEGORY = "carc_category"
+COUNTS_AS_DENIAL = "counts_as_denial"
+MH_SPECIFIC = "mh_specific"
+CARC_TABLE_VERSION = "carc_table_version"
+# Appeal deadlines (paritykit.appeal_deadlines).
+DEADLINE = "deadline"
+DUE_DATE = "due_date"
+PERIOD = "period"
+COUNTED_FROM = "counted_from"
+START_DATE = "start_date"
 
 # --- public issuer data (issue 7: TC-PUF) -----------------------------------------------------
+# Identity of TC-PUF rows (issuers and plans frames of paritykit.read_tc_puf).
+TC_SHEET = "sheet"
+TC_SHEETS = "sheets"
+MARKET = "market"
+EXCHANGE_TYPE = "exchange_type"
+STATE = "state"
+ISSUER_ID = "issuer_id"
+ISSUER_NAME = "issuer_name"
+ISSUER_NEW_TO_EXCHANGE = "issuer_new_to_exchange"
+DENTAL_ONLY = "dental_only"
+HAS_MEDICAL_PLANS = "has_medical_plans"
+PLAN_NEW_OR_RETURNING = "plan_new_or_returning"
+PLAN_TYPE = "plan_type"
+PRODUCT_TYPE = "product_type"
+METAL_LEVEL = "metal_level"
+CLAIMS_PAYMENT_POLICIES_URL = "claims_payment_policies_url"
+PLAN_COUNT = "plans"
+ROWS_COLLAPSED = "rows_collapsed"
+# Counts (issuer-level in the issuers frame, plan-level in the plans frame).
+CLAIMS_RECEIVED_IN_NETWORK = "claims_received_in_network"
+CLAIMS_RECEIVED_OUT_OF_NETWORK = "claims_received_out_of_network"
+CLAIMS_DENIED_IN_NETWORK = "claims_denied_in_network"
+CLAIMS_DENIED_OUT_OF_NETWORK = "claims_denied_out_of_network"
+CLAIMS_RESUBMITTED_IN_NETWORK = "claims_resubmitted_in_network"
+CLAIMS_RESUBMITTED_OUT_OF_NETWORK = "claims_resubmitted_out_of_network"
+CLAIMS_RECEIVED_TOTAL = "claims_received_total"
+CLAIMS_DENIED_TOTAL = "claims_denied_total"
+CLAIMS_RESUBMITTED_TOTAL = "claims_resubmitted_total"
+INTERNAL_APPEALS_FILED = "internal_appeals_filed"
+INTERNAL_APPEALS_OVERTURNED = "internal_appeals_overturned"
+INTERNAL_APPEALS_OVERTURNED_PERCENT = "internal_appeals_overturned_percent"
+EXTERNAL_APPEALS_FILED = "external_appeals_filed"
+EXTERNAL_APPEALS_OVERTURNED = "external_appeals_overturned"
+EXTERNAL_APPEALS_OVERTURNED_PERCENT = "external_appeals_overturned_percent"
+DENIED_REFERRAL_REQUIRED = "denied_referral_required"
+DENIED_OUT_OF_NETWORK = "denied_out_of_network"
+DENIED_SERVICES_EXCLUDED = "denied_services_excluded"
+DENIED_NOT_MEDICALLY_NECESSARY_EXCLUDING_BH = "denied_not_medically_necessary_excluding_bh"
+DENIED_NOT_MEDICALLY_NECESSARY_BH_ONLY = "denied_not_medically_necessary_bh_only"
+DENIED_BENEFIT_LIMIT_REACHED = "denied_benefit_limit_reached"
+DENIED_MEMBER_NOT_COVERED = "denied_member_not_covered"
+DENIED_INVESTIGATIONAL_EXPERIMENTAL_COSMETIC = "denied_investigational_experimental_cosmetic"
+DENIED_ADMINISTRATIVE_REASON = "denied_administrative_reason"
+DENIED_OTHER = "denied_other"
+ENROLLMENT = "enrollment"
+DISENROLLMENT = "disenrollment"
+ENROLLMENT_PLANS_MISSING = "enrollment_plans_missing"
+#: Companion column of every TC-PUF count: ``<count>_marker`` holds the marker that stood in
+#: the cell ("*", "**", "***", "N/A", or "blank" for an empty cell); missing when a number did.
+MARKER_SUFFIX = "_marker"
+# issuer_denials output (paritykit.analysis.issuers).
+NETWORK = "network"
+CLAIMS_RECEIVED = "claims_received"
+CLAIMS_DENIED = "claims_denied"
+DENIAL_RATE = "denial_rate"
+CI_LOW = "ci_low"
+CI_HIGH = "ci_high"
+RANK_IN_STATE = "rank_in_state"
+ISSUERS_IN_STATE = "issuers_in_state"
+APPEAL_RATE = "appeal_rate"
+OVERTURN_RATE = "overturn_rate"
+OVERTURN_CI_LOW = "overturn_ci_low"
+OVERTURN_CI_HIGH = "overturn_ci_high"
+MN_DENIALS_BH = "mn_denials_bh"
+MN_DENIALS_OTHER = "mn_denials_other"
+BH_SHARE = "bh_share_of_mn_denials"
+BH_SHARE_CI_LOW = "bh_share_ci_low"
+BH_SHARE_CI_HIGH = "bh_share_ci_high"
+PLANS_REPORTING_MN = "plans_reporting_mn"
+PLANS_NOT_REPORTING_MN = "plans_not_reporting_mn"
+SCOPE = "scope"
+ISSUERS_POOLED = "issuers"
+REFERENCE = "reference"
+REFERENCE_CLAIMS_RECEIVED = "reference_claims_received"
+REFERENCE_CLAIMS_DENIED = "reference_claims_denied"
+REFERENCE_RATE = "reference_rate"
+RATE_RATIO = "rate_ratio"
+RATE_RATIO_CI_LOW = "rate_ratio_ci_low"
+RATE_RATIO_CI_HIGH = "rate_ratio_ci_high"
+P_HOLM = "p_holm"
+P_BH = "p_bh"
+EXCLUSION_REASON = "reason"
+EXCLUSION_REASONS_ALL = "all_reasons"
+DETAIL = "detail"
+KIND = "kind"
