@@ -34,3 +34,7 @@ __all__ = [
 # --- remittances and practices (issue 6) -------------------------------------------------------
 
 # --- public issuer data (issue 7) --------------------------------------------------------------
+from paritykit.analysis.issuers import IssuerDenials, issuer_denials  # noqa: E402
+from paritykit.load.tc_puf import TcPuf, read_tc_puf  # noqa: E402
+
+__all__ += ["IssuerDenials", "TcPuf", "issuer_denials", "read_tc_puf"]

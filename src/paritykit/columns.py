@@ -278,7 +278,7 @@ MARKER_SUFFIX = "_marker"
 NETWORK = "network"
 CLAIMS_RECEIVED = "claims_received"
 CLAIMS_DENIED = "claims_denied"
-DENIAL_RATE = "denial_rate"
+# DENIAL_RATE ("denial_rate") is shared with the claims section above.
 CI_LOW = "ci_low"
 CI_HIGH = "ci_high"
 RANK_IN_STATE = "rank_in_state"
