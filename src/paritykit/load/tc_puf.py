@@ -453,13 +453,18 @@ def _find_header(rows: list[tuple[Any, ...]]) -> int | None:
     return None
 
 
+def _all_spellings(layout: TcPufLayout) -> list[tuple[str, ...]]:
+    """Accepted spellings of every field of a layout (issuer and plan fields share names)."""
+    groups = (layout.text_fields, layout.issuer_fields, layout.plan_fields)
+    return [spellings for group in groups for spellings in group.values()]
+
+
 def _match_layout(headers: list[str]) -> TcPufLayout | None:
     found = {_norm(h) for h in headers}
     for layout in LAYOUTS:
-        fields = {**layout.text_fields, **layout.issuer_fields, **layout.plan_fields}
         required_norm = {_norm(h) for h in layout.required}
         ok = True
-        for spellings in fields.values():
+        for spellings in _all_spellings(layout):
             norm = {_norm(s) for s in spellings}
             if norm & required_norm and not norm & found:
                 ok = False
@@ -475,11 +480,10 @@ def _layout_error(file: str, sheet: str, headers: list[str]) -> InputFileError:
         f"{file}, sheet {sheet!r}: the headers match no known TC-PUF release layout.",
     ]
     for layout in LAYOUTS:
-        fields = {**layout.text_fields, **layout.issuer_fields, **layout.plan_fields}
         required_norm = {_norm(h) for h in layout.required}
         missing = [
             spellings[0]
-            for spellings in fields.values()
+            for spellings in _all_spellings(layout)
             if {_norm(s) for s in spellings} & required_norm
             and not {_norm(s) for s in spellings} & found
         ]
