@@ -32,6 +32,22 @@ __all__ = [
 # --- statistics (issue 4) ----------------------------------------------------------------------
 
 # --- remittances and practices (issue 6) -------------------------------------------------------
+from paritykit.analysis.appeals import AppealDeadlines, appeal_deadlines  # noqa: E402
+from paritykit.classify.carc import CarcTable, carc_table, classify_carc  # noqa: E402
+from paritykit.load.x12 import Remittances, read_835  # noqa: E402
+from paritykit.synth.remittances import synthetic_remittances, write_835  # noqa: E402
+
+__all__ += [
+    "AppealDeadlines",
+    "CarcTable",
+    "Remittances",
+    "appeal_deadlines",
+    "carc_table",
+    "classify_carc",
+    "read_835",
+    "synthetic_remittances",
+    "write_835",
+]
 
 # --- public issuer data (issue 7) --------------------------------------------------------------
 from paritykit.analysis.issuers import IssuerDenials, issuer_denials  # noqa: E402
