@@ -1,0 +1,598 @@
+"""Scan claim lines lazily into an Ibis table in the claims data contract.
+
+:func:`scan_claims` reads CSV or Parquet (a file, a folder or a glob), a pandas DataFrame or an
+existing Ibis table, renames columns with a :class:`ColumnMap`, and types and normalizes every
+contract column *in the engine* (DuckDB by default, Spark with ``engine="pyspark"``, or any Ibis
+connection). Nothing is loaded into pandas. Problems that concern the whole input (a missing
+file, a 0-byte file, a missing required column, a Parquet column of the wrong type) raise here;
+problems on individual lines are counted by :func:`paritykit.validate_claims`.
+
+Normalization policy (recorded, never silent): text is trimmed and blanks become null; coded
+values (``status``, ``claim_type``, ``network_status``, ``prior_auth``) are lower-cased and common
+spellings mapped (``"DENIED "`` -> ``"denied"``, ``"In-Network"`` -> ``"in"``);
+:func:`paritykit.validate_claims` reports how many lines each normalization changed. Diagnosis
+codes lose dots and spaces and are upper-cased; revenue codes are zero-padded to 4 digits, places
+of service to 2; a 4-digit type of bill loses its leading 0; CARC denial reasons lose a group
+code prefix (``CO-50`` -> ``50``) and keep the first code of a list.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import tomllib
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import ibis
+import ibis.expr.datatypes as dt
+
+from paritykit import columns as C
+from paritykit.errors import ConfigurationError, DataValidationError, InputFileError
+from paritykit.vocab import normalize_token
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+    import pandas as pd
+    from ibis.backends import BaseBackend
+
+__all__ = [
+    "AMOUNT_TYPE",
+    "RAW_PREFIX",
+    "ColumnMap",
+    "Engine",
+    "connect_engine",
+    "load_column_map",
+    "scan_claims",
+]
+
+Engine = Literal["duckdb", "pyspark"]
+
+#: Money columns are exact decimals in the engine, so sums never depend on row order.
+AMOUNT_TYPE = "decimal(18, 2)"
+#: Prefix of the hidden columns that keep the text as read, for validation of casts.
+RAW_PREFIX = "_raw_"
+
+_AMOUNTS = (C.BILLED_AMOUNT, C.ALLOWED_AMOUNT, C.PAID_AMOUNT, C.DECISION_DAYS)
+_IDENTIFIERS = (C.CLAIM_ID, C.PLAN_ID, C.MEMBER_ID)
+_TOKENS = (C.CLAIM_TYPE, C.NETWORK_STATUS, C.STATUS, C.PRIOR_AUTH)
+_CODES = (
+    C.DIAGNOSIS_CODE,
+    C.PROCEDURE_CODE,
+    C.REVENUE_CODE,
+    C.PLACE_OF_SERVICE,
+    C.BILL_TYPE,
+    C.DENIAL_REASON,
+)
+#: Spellings accepted for coded values after trimming and lower-casing.
+TOKEN_ALIASES: dict[str, dict[str, str]] = {
+    C.NETWORK_STATUS: {
+        "in_network": "in",
+        "in-network": "in",
+        "in network": "in",
+        "inn": "in",
+        "par": "in",
+        "out_of_network": "out",
+        "out-of-network": "out",
+        "out of network": "out",
+        "oon": "out",
+        "non_par": "out",
+        "nonpar": "out",
+    },
+    C.STATUS: {"denial": "denied", "deny": "denied", "payed": "paid", "approved": "paid"},
+    C.PRIOR_AUTH: {
+        "not required": "not_required",
+        "not-required": "not_required",
+        "none": "not_required",
+    },
+    C.CLAIM_TYPE: {"rx": "pharmacy", "drug": "pharmacy"},
+}
+
+_CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".csv.gz", ".tsv.gz", ".txt.gz")
+_PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """How the headers of a claims export map to the claims data contract.
+
+    Parameters
+    ----------
+    mapping : Mapping[str, str]
+        Contract column name -> header in the source (``{"claim_id": "Claim Number"}``).
+        Headers not named here still match a contract column when they spell it in another
+        case or with spaces/dashes (``"Claim ID"`` -> ``claim_id``).
+    name : str
+        Where the mapping came from, for messages.
+
+    Examples
+    --------
+    >>> cmap = ColumnMap({"claim_id": "Claim Number", "status": "Line Status"})
+    >>> cmap.source_for("claim_id")
+    'Claim Number'
+    """
+
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    name: str = "<ColumnMap>"
+
+    def __post_init__(self) -> None:
+        unknown = [k for k in self.mapping if k not in C.CLAIMS_COLUMNS]
+        if unknown:
+            raise ConfigurationError(
+                f"column map {self.name} names {unknown!r}, which are not claims contract "
+                f"columns; expected keys among {list(C.CLAIMS_COLUMNS)} (contract name -> "
+                "header in your file)."
+            )
+        bad = [k for k, v in self.mapping.items() if not isinstance(v, str) or not v.strip()]
+        if bad:
+            raise ConfigurationError(
+                f"column map {self.name} gives no header for {bad!r}; expected a non-empty "
+                "header text for each contract column it names."
+            )
+
+    def source_for(self, column: str) -> str | None:
+        """Return the header mapped to contract ``column``, or ``None``."""
+        return self.mapping.get(column)
+
+    @classmethod
+    def from_file(cls, path: str | os.PathLike[str]) -> ColumnMap:
+        """Read a mapping from a YAML (``.yaml``/``.yml``) or TOML (``.toml``) file.
+
+        The file holds either the mapping itself or a ``columns:`` table with it.
+        """
+        return load_column_map(path)
+
+
+def load_column_map(path: str | os.PathLike[str]) -> ColumnMap:
+    """Read a :class:`ColumnMap` from a YAML or TOML file.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "map.toml"
+    >>> _ = p.write_text('[columns]\\nclaim_id = "Claim Number"\\n')
+    >>> load_column_map(p).mapping
+    {'claim_id': 'Claim Number'}
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputFileError(f"column map file not found: {path}; expected a YAML or TOML file.")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in (".yaml", ".yml"):
+            import yaml
+
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        elif suffix == ".toml":
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        else:
+            raise ConfigurationError(
+                f"column map {path} has suffix {suffix!r}; expected .yaml, .yml or .toml."
+            )
+    except ConfigurationError:
+        raise
+    except Exception as exc:
+        raise ConfigurationError(f"cannot parse column map {path}: {exc}") from exc
+    if isinstance(data, dict) and isinstance(data.get("columns"), dict):
+        data = data["columns"]
+    if not isinstance(data, dict):
+        raise ConfigurationError(
+            f"column map {path} holds {type(data).__name__}; expected a table of "
+            "contract column -> header (optionally under 'columns')."
+        )
+    return ColumnMap({str(k): str(v) for k, v in data.items()}, name=str(path))
+
+
+def _as_column_map(
+    columns: ColumnMap | Mapping[str, str] | str | os.PathLike[str] | None,
+) -> ColumnMap:
+    if columns is None:
+        return ColumnMap()
+    if isinstance(columns, ColumnMap):
+        return columns
+    if isinstance(columns, Mapping):
+        return ColumnMap(dict(columns))
+    return load_column_map(columns)
+
+
+# --- engines -----------------------------------------------------------------------------------
+
+
+def _spark_backend() -> BaseBackend:
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - dev installs have pyspark
+        raise ConfigurationError(
+            "engine='pyspark' needs pyspark; install it with `pip install paritykit[spark]`."
+        ) from exc
+    session = SparkSession.getActiveSession()
+    if session is None:
+        session = (
+            SparkSession.builder.master("local[2]")
+            .appName("paritykit")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate()
+        )
+        session.sparkContext.setLogLevel("ERROR")
+    return ibis.pyspark.connect(session)
+
+
+def connect_engine(engine: Engine | BaseBackend = "duckdb") -> BaseBackend:
+    """Return an Ibis connection for ``engine``.
+
+    ``"duckdb"`` opens a new in-memory DuckDB; ``"pyspark"`` uses the active SparkSession (or
+    starts a local one); an Ibis connection (for example ``ibis.pyspark.connect(spark)`` on a
+    cluster, or a warehouse backend) is returned as it is.
+
+    Examples
+    --------
+    >>> connect_engine("duckdb").name
+    'duckdb'
+    """
+    if not isinstance(engine, str):
+        if hasattr(engine, "table") and hasattr(engine, "name"):
+            return engine
+        raise ConfigurationError(
+            f"engine is a {type(engine).__name__}; expected 'duckdb', 'pyspark' or an Ibis "
+            "connection."
+        )
+    if engine == "duckdb":
+        return ibis.duckdb.connect()
+    if engine == "pyspark":
+        return _spark_backend()
+    raise ConfigurationError(
+        f"engine={engine!r} is not supported; expected 'duckdb', 'pyspark' or an Ibis connection."
+    )
+
+
+# --- reading sources ---------------------------------------------------------------------------
+
+
+def _kind_of(name: str) -> Literal["csv", "parquet"] | None:
+    low = name.lower()
+    if low.endswith(_PARQUET_SUFFIXES):
+        return "parquet"
+    if low.endswith(_CSV_SUFFIXES):
+        return "csv"
+    return None
+
+
+def _resolve_files(source: str | os.PathLike[str]) -> tuple[list[str], str, str]:
+    """Return (files, kind, display name) for a path, folder or glob; raise clear errors."""
+    text = os.fspath(source)
+    if any(ch in text for ch in "*?["):
+        files = sorted(glob.glob(text, recursive=True))
+        if not files:
+            raise InputFileError(
+                f"no files match the claims glob {text!r}; check the pattern and folder."
+            )
+    else:
+        path = Path(text)
+        if not path.exists():
+            raise InputFileError(
+                f"claims file not found: {text}; expected a CSV or Parquet file, a folder of "
+                "them, or a glob such as 'claims/*.parquet'."
+            )
+        if path.is_dir():
+            files = sorted(
+                str(p) for p in path.rglob("*") if p.is_file() and _kind_of(p.name) is not None
+            )
+            if not files:
+                raise InputFileError(
+                    f"claims folder {text} holds no CSV or Parquet files; expected files ending "
+                    f"in one of {_CSV_SUFFIXES + _PARQUET_SUFFIXES}."
+                )
+        else:
+            files = [str(path)]
+    kinds = {_kind_of(f) for f in files}
+    if None in kinds:
+        odd = next(f for f in files if _kind_of(f) is None)
+        raise InputFileError(
+            f"cannot tell the format of {odd}; expected a name ending in .csv/.txt/.tsv "
+            "(optionally .gz) or .parquet."
+        )
+    if len(kinds) > 1:
+        raise InputFileError(
+            f"claims source {text} mixes CSV and Parquet files; point at one kind at a time."
+        )
+    for f in files:
+        if os.path.getsize(f) == 0:
+            raise InputFileError(
+                f"claims file {f} is empty (0 bytes); expected a CSV with a header row or a "
+                "Parquet file. Re-export the file."
+            )
+    return files, kinds.pop() or "csv", text
+
+
+def _read_files(con: BaseBackend, files: list[str], kind: str, display: str) -> ir.Table:
+    name = f"claims_{uuid.uuid4().hex[:12]}"
+    try:
+        if con.name == "duckdb":
+            if kind == "csv":
+                return con.read_csv(files, table_name=name, all_varchar=True, header=True)
+            return con.read_parquet(files, table_name=name, union_by_name=True)
+        if con.name == "pyspark":
+            if kind == "csv":
+                return con.read_csv(files, table_name=name, header=True, inferSchema=False)
+            return con.read_parquet(files, table_name=name)
+        reader = con.read_csv if kind == "csv" else con.read_parquet
+        return reader(files, table_name=name)
+    except Exception as exc:
+        first = " ".join(str(exc).split())[:300]
+        raise InputFileError(
+            f"cannot read claims {kind.upper()} {display}: {first}. Check that the file is a "
+            f"complete {kind.upper()} file (re-export it if it was cut short)."
+        ) from exc
+
+
+def _register_frame(con: BaseBackend, frame: pd.DataFrame) -> ir.Table:
+    name = f"claims_{uuid.uuid4().hex[:12]}"
+    if con.name == "duckdb":
+        import pyarrow as pa
+
+        con.con.register(name, pa.Table.from_pandas(frame, preserve_index=False))
+        return con.table(name)
+    if con.name == "pyspark":
+        con._session.createDataFrame(frame).createOrReplaceTempView(name)
+        return con.table(name)
+    return con.create_table(name, frame, temp=True)
+
+
+def _read_source(source: Any, con: BaseBackend | None, engine: Any) -> tuple[ir.Table, str]:
+    import pandas as pd
+
+    if isinstance(source, ibis.expr.types.Table):
+        return source, "<ibis table>"
+    if con is None:
+        con = connect_engine(engine)
+    if isinstance(source, pd.DataFrame):
+        if len(source.columns) == 0:
+            raise InputFileError("the claims DataFrame has no columns; expected claim lines.")
+        return _register_frame(con, source), "<DataFrame>"
+    if isinstance(source, str) and not isinstance(engine, str):
+        try:
+            if source in con.list_tables():
+                return con.table(source), source
+        except Exception:  # pragma: no cover - backends without list_tables
+            pass
+    if isinstance(source, (str, os.PathLike)):
+        files, kind, display = _resolve_files(source)
+        return _read_files(con, files, kind, display), display
+    raise InputFileError(
+        f"cannot scan claims from a {type(source).__name__}; expected a CSV/Parquet path, "
+        "folder or glob, a pandas DataFrame or an Ibis table."
+    )
+
+
+# --- renaming ----------------------------------------------------------------------------------
+
+
+def _rename(table: ir.Table, cmap: ColumnMap, display: str) -> ir.Table:
+    from paritykit.validate.problems import did_you_mean
+
+    headers = list(table.columns)
+    by_token: dict[str, str] = {}
+    for h in headers:
+        by_token.setdefault(normalize_token(h), h)
+    chosen: dict[str, str] = {}
+    missing_mapped: list[str] = []
+    for col in C.CLAIMS_COLUMNS:
+        src = cmap.source_for(col)
+        if src is not None:
+            if src in headers:
+                chosen[col] = src
+            elif normalize_token(src) in by_token:
+                chosen[col] = by_token[normalize_token(src)]
+            else:
+                missing_mapped.append(f"{col!r} -> {src!r}")
+        elif col in headers:
+            chosen[col] = col
+        elif col in by_token:
+            chosen[col] = by_token[col]
+    if missing_mapped:
+        raise InputFileError(
+            f"the column map {cmap.name} names headers that {display} lacks: "
+            f"{', '.join(missing_mapped)}; headers found: {headers}."
+        )
+    missing = [c for c in C.CLAIMS_REQUIRED if c not in chosen]
+    if missing:
+        import pandas as pd
+
+        hints = {c: did_you_mean(c, headers) for c in missing}
+        problems = pd.DataFrame(
+            [
+                {
+                    "file": display,
+                    "row": None,
+                    "column": c,
+                    "value": None,
+                    "problem": f"required column missing{hints[c]}",
+                    "expected": "a column with this name, or a ColumnMap entry for it",
+                }
+                for c in missing
+            ]
+        )
+        listed = ", ".join(f"'{c}'{hints[c]}" for c in missing)
+        raise DataValidationError(
+            f"claims {display} lacks required column(s) {listed}. Columns found: {headers}. "
+            "Rename them, or map your headers with columns=ColumnMap({'service_date': "
+            "'Your Header', ...}) or a YAML/TOML column map.",
+            problems,
+        )
+    return table.select(**{col: table[src] for col, src in chosen.items()})
+
+
+# --- typing and normalization -------------------------------------------------------------------
+
+
+def _blank_to_null(value: ir.StringValue) -> ir.StringValue:
+    stripped = value.strip()
+    return ibis.cases((stripped == "", ibis.null(dt.string)), else_=stripped)
+
+
+def _as_text(value: ir.Value) -> ir.StringValue:
+    dtype = value.type()
+    if dtype.is_string():
+        return _blank_to_null(value)
+    if dtype.is_integer() or dtype.is_decimal():
+        return value.cast("int64").cast("string")
+    if dtype.is_floating():
+        return value.round(0).cast("int64").cast("string")
+    return _blank_to_null(value.cast("string"))
+
+
+def _wrong_type(col: str, dtype: dt.DataType, expected: str, display: str) -> dict[str, object]:
+    return {
+        "file": display,
+        "row": None,
+        "column": col,
+        "value": str(dtype),
+        "problem": f"column has type {dtype}",
+        "expected": expected,
+    }
+
+
+def _normalize(table: ir.Table, display: str) -> ir.Table:
+    out: dict[str, ir.Value] = {}
+    wrong: list[dict[str, object]] = []
+    present = set(table.columns)
+    for col in C.CLAIMS_COLUMNS:
+        if col not in present:
+            continue
+        value = table[col]
+        dtype = value.type()
+        if col == C.SERVICE_DATE:
+            if dtype.is_date():
+                out[col] = value
+            elif dtype.is_timestamp():
+                out[col] = value.cast("date")
+            elif dtype.is_string():
+                raw = _blank_to_null(value)
+                out[RAW_PREFIX + col] = raw
+                out[col] = raw.try_cast("date")
+            else:
+                wrong.append(_wrong_type(col, dtype, "a date (YYYY-MM-DD) or timestamp", display))
+        elif col in _AMOUNTS:
+            if dtype.is_decimal() and (dtype.scale or 0) <= 2:
+                out[col] = value
+            elif dtype.is_numeric() and not dtype.is_boolean():
+                out[col] = value.cast(AMOUNT_TYPE)
+            elif dtype.is_string():
+                raw = _blank_to_null(value)
+                out[RAW_PREFIX + col] = raw
+                out[col] = raw.re_replace(r"[$,]", "").try_cast(AMOUNT_TYPE)
+            else:
+                wrong.append(_wrong_type(col, dtype, "a number (amount in dollars)", display))
+        elif col == C.LINE_NUMBER:
+            if dtype.is_integer():
+                out[col] = value.cast("int64")
+            elif dtype.is_string() or dtype.is_floating() or dtype.is_decimal():
+                raw = _as_text(value) if dtype.is_string() else value.cast("string")
+                out[RAW_PREFIX + col] = raw
+                out[col] = raw.try_cast("int64")
+            else:
+                wrong.append(_wrong_type(col, dtype, "a whole number", display))
+        elif col in _TOKENS:
+            if not dtype.is_string():
+                wrong.append(_wrong_type(col, dtype, "text", display))
+                continue
+            raw = _blank_to_null(value)
+            low = raw.lower()
+            aliases = TOKEN_ALIASES.get(col, {})
+            out[RAW_PREFIX + col] = raw
+            out[col] = low.substitute(aliases, else_=low) if aliases else low
+        elif col in _IDENTIFIERS:
+            if dtype.is_boolean() or dtype.is_temporal():
+                wrong.append(_wrong_type(col, dtype, "text or a whole number", display))
+                continue
+            out[col] = _as_text(value)
+        elif col in _CODES:
+            if dtype.is_boolean() or dtype.is_temporal():
+                wrong.append(_wrong_type(col, dtype, "a code as text", display))
+                continue
+            text = _as_text(value)
+            if col == C.DIAGNOSIS_CODE:
+                out[col] = _blank_to_null(text.re_replace(r"[. ]", "").upper())
+            elif col == C.PROCEDURE_CODE:
+                out[col] = _blank_to_null(text.re_replace(r"\s", "").upper())
+            elif col == C.REVENUE_CODE:
+                out[col] = ibis.cases((text.length() < 4, text.lpad(4, "0")), else_=text)
+            elif col == C.PLACE_OF_SERVICE:
+                out[col] = ibis.cases((text.length() < 2, text.lpad(2, "0")), else_=text)
+            elif col == C.BILL_TYPE:
+                out[col] = ibis.cases(
+                    ((text.length() == 4) & text.startswith("0"), text.substr(1)), else_=text
+                )
+            else:  # denial reason
+                code = text.upper().re_replace(r"^(CO|PR|OA|PI|CR)[-: ]?", "")
+                out[col] = _blank_to_null(code.re_extract(r"^([A-Z0-9]+)", 1))
+    if wrong:
+        import pandas as pd
+
+        listed = "; ".join(
+            f"'{w['column']}' is {w['value']} (expected {w['expected']})" for w in wrong
+        )
+        raise DataValidationError(
+            f"claims {display} has column(s) of the wrong type: {listed}. Convert these "
+            "columns in the export (or cast them before scanning) and try again.",
+            pd.DataFrame(wrong),
+        )
+    return table.select(**out)
+
+
+def scan_claims(
+    source: str | os.PathLike[str] | pd.DataFrame | ir.Table,
+    *,
+    engine: Engine | BaseBackend = "duckdb",
+    columns: ColumnMap | Mapping[str, str] | str | os.PathLike[str] | None = None,
+) -> ir.Table:
+    """Return a lazy Ibis table of claim lines in the claims data contract.
+
+    Parameters
+    ----------
+    source : path, folder, glob, pandas.DataFrame or ibis Table
+        CSV (read as text, then typed in the engine) or Parquet files; a DataFrame is
+        registered with the engine; an Ibis table (or, with an Ibis connection as ``engine``,
+        the name of one of its tables) is used in place.
+    engine : {"duckdb", "pyspark"} or Ibis connection
+        Where the work runs. ``"duckdb"`` (default) runs in-process; ``"pyspark"`` uses the
+        active SparkSession or a local one; pass ``ibis.pyspark.connect(spark)`` or another Ibis
+        connection to use a cluster or warehouse.
+    columns : ColumnMap, mapping, or path to a YAML/TOML file, optional
+        Contract column -> header in the source.
+
+    Returns
+    -------
+    ibis.expr.types.Table
+        Contract columns, typed (dates, exact decimal amounts) and normalized. Columns named
+        ``_raw_*`` keep text as read for :func:`paritykit.validate_claims`; downstream steps
+        ignore them.
+
+    Raises
+    ------
+    InputFileError
+        Missing, empty or unreadable input.
+    DataValidationError
+        A required column is missing, or a typed column (Parquet, DataFrame) has a wrong type.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"Claim ID": ["c1"], "line_number": [1], "plan_id": ["p"],
+    ...     "service_date": ["2024-01-05"], "diagnosis_code": ["f32.9"],
+    ...     "claim_type": ["professional"], "network_status": ["in"], "status": ["DENIED "],
+    ...     "billed_amount": [100.0], "allowed_amount": [0.0]})
+    >>> t = scan_claims(df)
+    >>> t.select("claim_id", "diagnosis_code", "status").to_pandas().iloc[0].tolist()
+    ['c1', 'F329', 'denied']
+    """
+    cmap = _as_column_map(columns)
+    con = None if isinstance(engine, str) else connect_engine(engine)
+    table, display = _read_source(source, con, engine)
+    renamed = _rename(table, cmap, display)
+    return _normalize(renamed, display)
