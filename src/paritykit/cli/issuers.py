@@ -1,0 +1,93 @@
+"""``paritykit issuers``: compare insurers' denial records from a CMS TC-PUF workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from paritykit import columns as C
+
+__all__ = ["command"]
+
+
+@click.command("issuers")
+@click.argument("puf", type=click.Path(path_type=Path))
+@click.option("--state", default=None, help="Two-letter state code to focus the tables on.")
+@click.option("--issuer", "issuer_id", default=None, help="HIOS issuer ID to highlight.")
+@click.option(
+    "--filters",
+    type=click.Choice(["kff", "none"]),
+    default="kff",
+    show_default=True,
+    help="KFF's exclusion method, or only exclusions forced by missing or invalid figures.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the CSV tables and the chart.",
+)
+def command(
+    puf: Path, state: str | None, issuer_id: str | None, filters: str, out_dir: Path
+) -> None:
+    """Compare insurers' claim denial rates in the CMS Transparency in Coverage file PUF.
+
+    PUF is the TC-PUF .xlsx workbook as CMS publishes it. Writes rates, comparisons,
+    appeals, pooled figures and exclusions as CSV files, and a ranked dot plot
+    (issuer_ranking.png) to --out. Self-reported, unaudited figures from HealthCare.gov
+    states, two years old: warning signs, not proof. See docs/public-data.md.
+    """
+    from paritykit._atomic import atomic_path
+    from paritykit.analysis.issuers import issuer_denials
+    from paritykit.errors import ConfigurationError
+    from paritykit.load.tc_puf import read_tc_puf
+
+    click.echo(f"Reading {puf} ...", err=True)
+    result = issuer_denials(read_tc_puf(puf), filters=filters)  # type: ignore[arg-type]
+    state = state.upper() if state else None
+    if state is not None and state not in set(result.rates[C.STATE]):
+        known = ", ".join(sorted(set(result.rates[C.STATE])))
+        raise ConfigurationError(
+            f"no issuer in state {state!r} after exclusions; states in the analysis: {known}."
+        )
+    if issuer_id is not None and issuer_id not in set(result.rates[C.ISSUER_ID]):
+        excluded = result.exclusions[result.exclusions[C.ISSUER_ID] == issuer_id]
+        why = (
+            f" It was excluded: {excluded[C.DETAIL].iloc[0]}."
+            if not excluded.empty
+            else " It is not in the file."
+        )
+        raise ConfigurationError(f"issuer {issuer_id!r} has no denial rate.{why}")
+
+    def pick(frame):  # type: ignore[no-untyped-def]
+        return frame if state is None else frame[frame[C.STATE] == state]
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = {
+        "issuer_rates.csv": pick(result.rates),
+        "issuer_comparisons.csv": pick(result.comparisons),
+        "issuer_appeals_bh_share.csv": pick(result.issuers),
+        "pooled_rates.csv": result.pooled,
+        "pooled_appeals_bh_share.csv": result.pooled_appeals,
+        "exclusions.csv": pick(result.exclusions),
+    }
+    for name, table in tables.items():
+        with atomic_path(out_dir / name) as tmp:
+            table.to_csv(tmp, index=False)
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from paritykit.evidence.issuer_charts import plot_issuer_ranking
+
+    ax = plot_issuer_ranking(result, highlight=issuer_id, state=state)
+    with atomic_path(out_dir / "issuer_ranking.png") as tmp:
+        ax.figure.savefig(tmp, dpi=150, bbox_inches="tight", format="png")
+    plt.close(ax.figure)
+
+    click.echo(result.summary())
+    click.echo(f"Wrote {len(tables)} CSV tables and issuer_ranking.png to {out_dir}")

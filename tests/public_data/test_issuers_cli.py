@@ -1,0 +1,41 @@
+"""``paritykit issuers`` and the ranked dot plot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from click.testing import CliRunner
+
+from paritykit.cli import cli
+
+PUF_NAME = "tc_puf/tc_puf_py2024_cy2022_experience.xlsx"
+
+
+def test_issuers_command_writes_tables_and_chart(shared_data: Path, tmp_path: Path) -> None:
+    before = dict(plt.rcParams)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["issuers", str(shared_data / PUF_NAME), "--state", "oh", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    rates = pd.read_csv(out / "issuer_rates.csv", dtype={"issuer_id": str})
+    assert set(rates["state"]) == {"OH"}
+    assert (out / "issuer_ranking.png").stat().st_size > 10_000
+    exclusions = pd.read_csv(out / "exclusions.csv")
+    assert exclusions["reason"].notna().all()
+    assert dict(plt.rcParams) == before  # no global style change
+
+
+def test_issuers_command_unknown_issuer_is_one_line_error(shared_data: Path, tmp_path: Path):
+    result = CliRunner().invoke(
+        cli, ["issuers", str(shared_data / PUF_NAME), "--issuer", "00000", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert "Error: issuer '00000' has no denial rate. It is not in the file." in result.output
+    assert "Traceback" not in result.output
