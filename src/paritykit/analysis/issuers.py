@@ -252,11 +252,8 @@ class IssuerDenials:
 
 # --- statistics helpers ----------------------------------------------------------------------
 def _stats_backend() -> str:
-    try:
-        from paritykit.stats import wilson_interval  # noqa: F401
-    except ImportError:
-        return "statsmodels"
-    return "paritykit.stats"
+    """Name the library that computed intervals and tests (recorded for provenance)."""
+    return "statsmodels (proportion_confint wilson, multipletests); scipy normal z-test"
 
 
 def _wilson(count: pd.Series, nobs: pd.Series, alpha: float) -> tuple[np.ndarray, np.ndarray]:
