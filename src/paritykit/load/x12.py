@@ -1000,7 +1000,9 @@ def _float(value: Decimal | None) -> float | None:
 def _claim_type(claim: _Claim) -> str:
     if claim.inpatient_evidence or claim.filing_indicator == "MA":
         return "institutional"
-    if any(ln.qualifier == "NU" or ln.revenue_code for ln in claim.lines):
+    # A revenue code as the billed code (SVC01 qualifier NU) marks an institutional claim.
+    # SVC04 alone does not: payers fill it on professional claims too (secondary-payment sample).
+    if any(ln.qualifier == "NU" for ln in claim.lines):
         return "institutional"
     return "professional"
 
