@@ -352,3 +352,11 @@ def test_reversal_without_its_original(make_835) -> None:
     assert r.claims[C.PAYER_CLAIM_CONTROL_NUMBER].tolist() == ["CTRL-A1-2"]
     assert r.reversals[C.MATCHED].tolist() == [False]
     assert r.reversals[C.ORIGINAL_SOURCE_FILE].isna().all()
+
+
+def test_fixed_width_wrapped_file_with_padding(make_835, write_835_text) -> None:
+    flat = make_835(PAID + DENIED, total="120.00", line_breaks=False).read_text()
+    wrapped = "\n".join(flat[i : i + 80] for i in range(0, len(flat), 80)) + "   \n\x00"
+    r = read_835(write_835_text(wrapped))
+    assert sorted(r.claims[C.CLAIM_ID]) == ["A1", "B2"]
+    assert r.claims.set_index(C.CLAIM_ID).loc["A1", C.PAID_AMOUNT] == 120.0

@@ -363,7 +363,8 @@ def _segments(text: str, file: str) -> Iterator[_Seg]:
     number = 0
     length = len(text)
     while True:
-        while pos < length and text[pos] in "\r\n":
+        # between interchanges: line breaks, and blanks or NULs that pad fixed-length records
+        while pos < length and text[pos] in "\r\n \t\x00":
             pos += 1
         if pos >= length:
             return
@@ -432,6 +433,9 @@ def _segments(text: str, file: str) -> Iterator[_Seg]:
                     "The file is truncated; get the complete file from the payer.",
                 )
             raw = text[pos:end]
+            if terminator not in "\r\n":
+                # files wrapped at a fixed width carry line breaks inside segments
+                raw = raw.replace("\r", "").replace("\n", "")
             pos = end + 1
             number += 1
             parts = raw.split(element)

@@ -370,6 +370,9 @@ def synthetic_remittances(
     for col in (C.SERVICE_DATE, C.PAYMENT_DATE):
         truth[col] = pd.to_datetime(truth[col]).astype("datetime64[ns]")
     truth[C.CLAIM_TYPE] = "professional"
+    for col in truth.columns:
+        if truth[col].dtype == object:
+            truth[col] = truth[col].astype("str")
     return SyntheticRemittances(events=frame, truth=truth, seed=seed, payers=tuple(payers))
 
 
