@@ -30,6 +30,14 @@ __all__ = [
 # --- claims engine (issue 3) -------------------------------------------------------------------
 
 # --- statistics (issue 4) ----------------------------------------------------------------------
+from paritykit.stats import (  # noqa: E402
+    compare_distributions,
+    compare_rates,
+    disparity_model,
+    stratified_test,
+)
+
+__all__ += ["compare_distributions", "compare_rates", "disparity_model", "stratified_test"]
 
 # --- remittances and practices (issue 6) -------------------------------------------------------
 from paritykit.analysis.appeals import AppealDeadlines, appeal_deadlines  # noqa: E402
