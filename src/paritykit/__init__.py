@@ -28,6 +28,29 @@ __all__ = [
 # --- benefits and the quantitative test (issue 2) ----------------------------------------------
 
 # --- claims engine (issue 3) -------------------------------------------------------------------
+from paritykit.aggregate.outcomes import summarize_outcomes
+from paritykit.classify.claims import classify_claims
+from paritykit.classify.rules import RULES_VERSION, RuleSet, default_rules, load_rules
+from paritykit.load.claims import ColumnMap, load_column_map, scan_claims
+from paritykit.synth.claims import ClaimsDisparity, SyntheticClaims, synthesize_claims
+from paritykit.validate.claims import ClaimsValidation, validate_claims
+
+__all__ += [
+    "RULES_VERSION",
+    "ClaimsDisparity",
+    "ClaimsValidation",
+    "ColumnMap",
+    "RuleSet",
+    "SyntheticClaims",
+    "classify_claims",
+    "default_rules",
+    "load_column_map",
+    "load_rules",
+    "scan_claims",
+    "summarize_outcomes",
+    "synthesize_claims",
+    "validate_claims",
+]
 
 # --- statistics (issue 4) ----------------------------------------------------------------------
 from paritykit.stats import (  # noqa: E402

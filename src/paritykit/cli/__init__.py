@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paritykit.cli.template",
     "paritykit.cli.synth",
     "paritykit.cli.issuers",
+    "paritykit.cli.outcomes",
 )
 
 
