@@ -26,6 +26,21 @@ CLASSIFICATIONS: Final[tuple[str, ...]] = (
     "emergency",
     "prescription_drugs",
 )
+CLASSIFICATION_ALIASES: Final[dict[str, str]] = {
+    "inpatient_in_network": "inpatient_in_network",
+    "inpatient_innetwork": "inpatient_in_network",
+    "inpatient_out_network": "inpatient_out_of_network",
+    "inpatient_oon": "inpatient_out_of_network",
+    "outpatient_innetwork": "outpatient_in_network",
+    "outpatient_out_network": "outpatient_out_of_network",
+    "outpatient_oon": "outpatient_out_of_network",
+    "emergency_care": "emergency",
+    "emergency_services": "emergency",
+    "er": "emergency",
+    "prescription_drug": "prescription_drugs",
+    "pharmacy": "prescription_drugs",
+    "rx": "prescription_drugs",
+}
 OUTPATIENT_CLASSIFICATIONS: Final[tuple[str, ...]] = (
     "outpatient_in_network",
     "outpatient_out_of_network",

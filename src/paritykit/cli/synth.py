@@ -1,0 +1,48 @@
+"""``paritykit synth``: generate synthetic sample data (never real patient or plan data)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+__all__ = ["command"]
+
+
+@click.group("synth")
+def command() -> None:
+    """Generate synthetic sample data."""
+
+
+@command.command("benefits")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the sample benefits (.xlsx, .csv or .parquet).",
+)
+def benefits(out: Path) -> None:
+    """Write the benefit designs of the three fictional sample plans."""
+    from paritykit._atomic import atomic_path
+    from paritykit.evidence.template import write_benefits_workbook
+    from paritykit.synth.benefits import sample_benefits
+
+    table = sample_benefits()
+    suffix = out.suffix.lower()
+    if suffix == ".xlsx":
+        write_benefits_workbook(table, out)
+    elif suffix in (".csv", ".parquet"):
+        with atomic_path(out) as tmp:
+            if suffix == ".csv":
+                table.to_csv(tmp, index=False)
+            else:
+                table.to_parquet(tmp, index=False)
+    else:
+        raise click.BadParameter("use a path ending in .xlsx, .csv or .parquet", param_hint="--out")
+    click.echo(f"Wrote {out} ({len(table)} rows, plans {', '.join(table['plan_id'].unique())})")
+
+
+from paritykit.cli.synth_claims import claims_command  # noqa: E402  (issue 3)
+
+command.add_command(claims_command, "claims")
