@@ -142,11 +142,14 @@ def disparity_model(
         if cluster:
             groups = pd.factorize(frame[cluster])[0]
             fit = model.fit(
-                cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False}
+                cov_type="cluster",
+                cov_kwds={"groups": groups, "use_correction": False},
+                tol=1e-12,
+                maxiter=200,
             )
             cov = np.asarray(fit.cov_params()) * n_clusters / (n_clusters - 1)
         else:
-            fit = model.fit()
+            fit = model.fit(tol=1e-12, maxiter=200)
             cov = np.asarray(fit.cov_params())
     for w in caught:
         notes.append(f"statsmodels: {str(w.message).splitlines()[0]}")
