@@ -91,6 +91,11 @@ TOKEN_ALIASES: dict[str, dict[str, str]] = {
     C.CLAIM_TYPE: {"rx": "pharmacy", "drug": "pharmacy"},
 }
 
+_NULL_TARGET = {
+    C.SERVICE_DATE: "date",
+    C.LINE_NUMBER: "int64",
+    **dict.fromkeys(_AMOUNTS, AMOUNT_TYPE),
+}
 _CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".csv.gz", ".tsv.gz", ".txt.gz")
 _PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 
@@ -335,7 +340,19 @@ def _register_frame(con: BaseBackend, frame: pd.DataFrame) -> ir.Table:
     if con.name == "duckdb":
         import pyarrow as pa
 
-        con.con.register(name, pa.Table.from_pandas(frame, preserve_index=False))
+        try:
+            arrow = pa.Table.from_pandas(frame, preserve_index=False)
+        except (pa.ArrowTypeError, pa.ArrowInvalid):  # mixed types in an object column: as text
+            import pandas as pd
+
+            fixed = frame.copy()
+            for col in fixed.columns[fixed.dtypes == object]:
+                fixed[col] = [None if pd.isna(v) else str(v) for v in fixed[col]]
+            arrow = pa.Table.from_pandas(fixed, preserve_index=False)
+        for i, fld in enumerate(arrow.schema):
+            if pa.types.is_null(fld.type):  # an all-None column: read it as empty text
+                arrow = arrow.set_column(i, fld.name, arrow.column(i).cast(pa.string()))
+        con.con.register(name, arrow)
         return con.table(name)
     if con.name == "pyspark":
         con._session.createDataFrame(frame).createOrReplaceTempView(name)
@@ -466,7 +483,9 @@ def _normalize(table: ir.Table, display: str) -> ir.Table:
             continue
         value = table[col]
         dtype = value.type()
-        if col == C.SERVICE_DATE:
+        if dtype.is_null():  # an all-blank column (e.g. a DataFrame column of None)
+            out[col] = value.cast(_NULL_TARGET.get(col, "string"))
+        elif col == C.SERVICE_DATE:
             if dtype.is_date():
                 out[col] = value
             elif dtype.is_timestamp():
