@@ -26,6 +26,10 @@ __all__ = [
 ]
 
 # --- benefits and the quantitative test (issue 2) ----------------------------------------------
+from paritykit.analysis.quantitative import QuantitativeTestResult, quantitative_test
+from paritykit.load.benefits import read_benefits
+
+__all__ += ["QuantitativeTestResult", "quantitative_test", "read_benefits"]
 
 # --- claims engine (issue 3) -------------------------------------------------------------------
 from paritykit.aggregate.outcomes import summarize_outcomes
