@@ -16,15 +16,6 @@ Correction = Literal["fdr_bh", "fdr_by", "holm", "hochberg", "bonferroni", "none
 #: Accepted ``correction`` values; the names follow ``statsmodels.stats.multitest``.
 CORRECTIONS: tuple[str, ...] = ("fdr_bh", "fdr_by", "holm", "hochberg", "bonferroni", "none")
 
-_R_NAMES = {
-    "fdr_bh": "BH",
-    "fdr_by": "BY",
-    "holm": "holm",
-    "hochberg": "hochberg",
-    "bonferroni": "bonferroni",
-    "none": "none",
-}
-
 
 def adjust_p_values(p_values: ArrayLike, *, method: Correction = "fdr_bh") -> NDArray[np.float64]:
     """Adjust p-values for multiple comparisons; NaN p-values stay NaN and are not counted.
@@ -52,5 +43,6 @@ def adjust_p_values(p_values: ArrayLike, *, method: Correction = "fdr_bh") -> ND
     if method == "none":
         out[ok] = p[ok]
         return out
-    out[ok] = multipletests(p[ok], method=method)[1]
+    sm_name = "simes-hochberg" if method == "hochberg" else method
+    out[ok] = multipletests(p[ok], method=sm_name)[1]
     return out
