@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import lines
 
 import paritykit as pk
+from conftest import lines
 from paritykit.errors import ConfigurationError, UnmappedCodeError
 
 

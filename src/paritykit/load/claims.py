@@ -322,9 +322,13 @@ def _read_files(con: BaseBackend, files: list[str], kind: str, display: str) -> 
                 return con.read_csv(files, table_name=name, all_varchar=True, header=True)
             return con.read_parquet(files, table_name=name, union_by_name=True)
         if con.name == "pyspark":
+            reader = con._session.read
             if kind == "csv":
-                return con.read_csv(files, table_name=name, header=True, inferSchema=False)
-            return con.read_parquet(files, table_name=name)
+                frame = reader.csv(files, header=True, inferSchema=False)
+            else:
+                frame = reader.parquet(*files)
+            frame.createOrReplaceTempView(name)
+            return con.table(name)
         reader = con.read_csv if kind == "csv" else con.read_parquet
         return reader(files, table_name=name)
     except Exception as exc:
@@ -483,7 +487,8 @@ def _normalize(table: ir.Table, display: str) -> ir.Table:
             continue
         value = table[col]
         dtype = value.type()
-        if dtype.is_null():  # an all-blank column (e.g. a DataFrame column of None)
+        if dtype.is_null() or (dtype.is_unknown() and "NULL" in str(dtype)):
+            # an all-blank column (a DataFrame column of None, a Parquet column of type null)
             out[col] = value.cast(_NULL_TARGET.get(col, "string"))
         elif col == C.SERVICE_DATE:
             if dtype.is_date():
@@ -523,7 +528,8 @@ def _normalize(table: ir.Table, display: str) -> ir.Table:
             raw = _blank_to_null(value)
             low = raw.lower()
             aliases = TOKEN_ALIASES.get(col, {})
-            out[RAW_PREFIX + col] = raw
+            # keep the value exactly as read (spaces too) so validation can report the change
+            out[RAW_PREFIX + col] = ibis.cases((raw.isnull(), ibis.null(dt.string)), else_=value)
             out[col] = low.substitute(aliases, else_=low) if aliases else low
         elif col in _IDENTIFIERS:
             if dtype.is_boolean() or dtype.is_temporal():
