@@ -136,7 +136,7 @@ _SMALL = lines(
         for i, (dx, st_, rs, net, pos, amt) in enumerate(
             [("F32.9", "denied", "50", "in", "11", 0.0), ("I10", "paid", None, "out", "11", 90.1),
              ("F41.1", "paid", None, "out", "52", 70.3), ("E11.9", "denied", "197", "in", "21", 0),
-             ("F10.20", "paid", None, "in", "23", 1200.55), ("J06.9", "paid", None, "in", "11", 33.3),
+             ("F10.20", "paid", None, "in", "23", 1200.55), ("J06.9", "paid", None, "in", "11", 33),
              ("F32.9", "denied", "16", "out", "11", 0.0), ("I10", "paid", None, "in", "22", 0.07)]
         )
     ]
