@@ -23,7 +23,7 @@ demo: sample
 	@echo "Demo output written to reports/"
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff check .
 
 test: install lint
 	$(BIN)/python -m pytest

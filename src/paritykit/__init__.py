@@ -57,7 +57,7 @@ __all__ += [
 ]
 
 # --- statistics (issue 4) ----------------------------------------------------------------------
-from paritykit.stats import (  # noqa: E402
+from paritykit.stats import (
     compare_distributions,
     compare_rates,
     disparity_model,
@@ -67,10 +67,10 @@ from paritykit.stats import (  # noqa: E402
 __all__ += ["compare_distributions", "compare_rates", "disparity_model", "stratified_test"]
 
 # --- remittances and practices (issue 6) -------------------------------------------------------
-from paritykit.analysis.appeals import AppealDeadlines, appeal_deadlines  # noqa: E402
-from paritykit.classify.carc import CarcTable, carc_table, classify_carc  # noqa: E402
-from paritykit.load.x12 import Remittances, read_835  # noqa: E402
-from paritykit.synth.remittances import synthetic_remittances, write_835  # noqa: E402
+from paritykit.analysis.appeals import AppealDeadlines, appeal_deadlines
+from paritykit.classify.carc import CarcTable, carc_table, classify_carc
+from paritykit.load.x12 import Remittances, read_835
+from paritykit.synth.remittances import synthetic_remittances, write_835
 
 __all__ += [
     "AppealDeadlines",
@@ -85,7 +85,7 @@ __all__ += [
 ]
 
 # --- public issuer data (issue 7) --------------------------------------------------------------
-from paritykit.analysis.issuers import IssuerDenials, issuer_denials  # noqa: E402
-from paritykit.load.tc_puf import TcPuf, read_tc_puf  # noqa: E402
+from paritykit.analysis.issuers import IssuerDenials, issuer_denials
+from paritykit.load.tc_puf import TcPuf, read_tc_puf
 
 __all__ += ["IssuerDenials", "TcPuf", "issuer_denials", "read_tc_puf"]
