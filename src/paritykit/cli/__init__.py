@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paritykit.cli.qtl",
     "paritykit.cli.template",
     "paritykit.cli.synth",
+    "paritykit.cli.report",
     "paritykit.cli.issuers",
     "paritykit.cli.outcomes",
 )

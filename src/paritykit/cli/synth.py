@@ -46,3 +46,23 @@ def benefits(out: Path) -> None:
 from paritykit.cli.synth_claims import claims_command  # noqa: E402  (issue 3)
 
 command.add_command(claims_command, "claims")
+
+
+@command.command("plan")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the sample plan facts (.yaml).",
+)
+@click.option("--plan-id", default="SAMPLE-B", show_default=True, help="Sample plan to describe.")
+def plan(out: Path, plan_id: str) -> None:
+    """Write plan facts (jurisdiction details) for a fictional sample plan."""
+    import yaml
+
+    from paritykit._atomic import atomic_write_text
+    from paritykit.synth.benefits import sample_plan_facts
+
+    atomic_write_text(out, yaml.safe_dump(sample_plan_facts(plan_id), sort_keys=False))
+    click.echo(f"Wrote {out}")

@@ -18,7 +18,7 @@ import pandas as pd
 
 from paritykit import columns as C
 
-__all__ = ["SAMPLE_PLAN_IDS", "sample_benefits"]
+__all__ = ["SAMPLE_PLAN_IDS", "sample_benefits", "sample_plan_facts"]
 
 SAMPLE_PLAN_IDS: Final[tuple[str, ...]] = ("SAMPLE-A", "SAMPLE-B", "SAMPLE-C")
 
@@ -302,3 +302,22 @@ def sample_benefits() -> pd.DataFrame:
                     }
                 )
     return pd.DataFrame.from_records(records, columns=list(C.BENEFITS_COLUMNS))
+
+
+def sample_plan_facts(plan_id: str = "SAMPLE-B") -> dict[str, object]:
+    """Return plan facts for one fictional sample plan (an insured employer plan in Ohio).
+
+    Examples
+    --------
+    >>> sample_plan_facts()["plan_type"]
+    'erisa_insured'
+    """
+    return {
+        "plan_name": f"Sample Employer Health Plan ({plan_id}, fictional)",
+        "plan_id": plan_id,
+        "plan_type": "erisa_insured",
+        "sponsor": "Example Manufacturing Co. (fictional)",
+        "administrator": "Example Mutual Insurance Co. (fictional)",
+        "state": "OH",
+        "plan_year": 2026,
+    }

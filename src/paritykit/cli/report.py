@@ -1,0 +1,95 @@
+"""``paritykit report``: the whole pipeline, from benefits (and claims) to an evidence pack."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import click
+
+__all__ = ["command"]
+
+
+@click.command("report")
+@click.option(
+    "--benefits",
+    "benefits",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Benefits table (.xlsx, .csv, .parquet) in the benefits data contract.",
+)
+@click.option(
+    "--plan",
+    "plan",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Plan facts (.yaml, .toml, .json, or .xlsx with a 'Plan facts' sheet).",
+)
+@click.option(
+    "--claims",
+    "claims",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Claim lines (CSV or Parquet file, folder or glob) in the claims contract.",
+)
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder for evidence.xlsx, charts/, complaint_letter.* and manifest.",
+)
+@click.option(
+    "--no-suppress",
+    is_flag=True,
+    help="Show counts from 1 to 10 (internal analysis only; recorded in Method).",
+)
+@click.option(
+    "--alpha",
+    type=float,
+    default=0.05,
+    show_default=True,
+    help="Significance level for the disparity tests.",
+)
+@click.option(
+    "--correction",
+    type=click.Choice(["fdr_bh", "holm"]),
+    default="fdr_bh",
+    show_default=True,
+    help="Multiple-comparison correction across cells.",
+)
+def command(
+    benefits: Path,
+    plan: Path,
+    claims: Path | None,
+    out: Path,
+    no_suppress: bool,
+    alpha: float,
+    correction: str,
+) -> None:
+    """Build the evidence pack: workbook, charts, complaint letter and manifest.
+
+    Runs load, validate, classify, aggregate, the quantitative test and the disparity tests,
+    then writes OUT/evidence.xlsx, OUT/charts/*.png|pdf, OUT/complaint_letter.docx|md and
+    OUT/manifest.json. A failed run leaves no partial files. paritykit gives evidence, not
+    legal advice.
+    """
+    from paritykit.report import build_evidence_pack
+
+    click.echo(
+        "Building the evidence pack (load, validate, classify, aggregate, test)...", err=True
+    )
+    pack = build_evidence_pack(
+        benefits,
+        plan=plan,
+        claims=claims,
+        out=out,
+        suppress=not no_suppress,
+        alpha=alpha,
+        correction=correction,
+        command=shlex.join(["paritykit", *sys.argv[1:]])
+        if Path(sys.argv[0]).name in ("paritykit", "__main__.py")
+        else None,
+    )
+    click.echo(pack.summary())

@@ -1,0 +1,464 @@
+"""Lay out an evidence pack from prepared results: workbook sheets, charts, letter, manifest.
+
+Called by :func:`paritykit.build_evidence_pack` with every number already computed and
+suppressed; this module arranges, labels and writes. It computes no statistics.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import platform
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from paritykit import columns as C
+from paritykit._version import __version__
+from paritykit.analysis.quantitative import DETERMINATION_COLUMNS, LEVEL_COLUMNS
+from paritykit.evidence.workbook import NativeBarChart, SheetSpec, TableSpec, write_workbook
+from paritykit.privacy import SMALL_CELL_THRESHOLD, suppress_small_cells
+
+__all__ = ["EXHIBITS", "SHEET_NAMES", "write_pack"]
+
+#: Exhibit label -> (sheet name, title).
+EXHIBITS: dict[str, tuple[str, str]] = {
+    "Exhibit A": ("Quantitative test", "Quantitative parity test (29 CFR 2590.712(c)(3))"),
+    "Exhibit B": ("Denial rates", "Denial rates, MH/SUD vs M/S, by plan and classification"),
+    "Exhibit C": ("Stratified", "Pooled comparison within plan and classification"),
+    "Exhibit D": ("Outcome data", "Aggregated claim outcomes behind every figure"),
+    "Exhibit E": ("Excluded data", "Data excluded from the analysis, and why"),
+}
+SHEET_NAMES: tuple[str, ...] = (
+    "Summary",
+    *(sheet for sheet, _ in EXHIBITS.values()),
+    "Method",
+    "Provenance",
+)
+DISCLAIMER = (
+    "Prepared with paritykit {version}. This workbook presents evidence, not legal advice. "
+    "Outcome disparities are warning signs that call for the plan's comparative analysis, not "
+    "proof of a violation."
+)
+
+
+def write_pack(
+    staging: Path,
+    *,
+    facts: Any,
+    benefits_table: pd.DataFrame,
+    qtl: Any,
+    analysis: dict[str, Any] | None,
+    outcomes_shown: pd.DataFrame | None,
+    rates_shown: pd.DataFrame | None,
+    findings: pd.DataFrame,
+    inputs: pd.DataFrame,
+    suppress: bool,
+    alpha: float,
+    correction: str,
+    command: str,
+) -> list[Path]:
+    """Write every file of the pack into ``staging`` and return their paths."""
+    from paritykit.report import write_manifest
+
+    charts = _charts(staging / "charts", qtl, rates_shown, outcomes_shown, facts)
+    sheets = [
+        _summary_sheet(findings, facts),
+        _qtl_sheet(qtl, [p for p in charts if "level_shares" in p.name and p.suffix == ".png"]),
+        _rates_sheet(
+            rates_shown,
+            [p for p in charts if p.suffix == ".png" and ("rate" in p.name or "network" in p.name)],
+        ),
+        _stratified_sheet(analysis),
+        _outcomes_sheet(outcomes_shown),
+        _excluded_sheet(benefits_table, analysis, suppress),
+        _method_sheet(qtl, analysis, suppress, alpha, correction),
+        _provenance_sheet(inputs, command),
+    ]
+    workbook = write_workbook(sheets, staging / "evidence.xlsx")
+    letters = _letters(staging, facts, findings, suppress)
+    files = [workbook, *charts, *letters]
+    manifest = write_manifest(files, staging, inputs)
+    return [*files, manifest]
+
+
+def _charts(
+    folder: Path, qtl: Any, rates: pd.DataFrame | None, outcomes: pd.DataFrame | None, facts: Any
+) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from paritykit.evidence.charts import (
+        plot_level_shares,
+        plot_out_of_network_share,
+        plot_rate_ratios,
+        plot_rates_by_classification,
+        save_figure,
+    )
+
+    written: list[Path] = []
+
+    def save(draw: Any, stem: str, size: tuple[float, float]) -> None:
+        fig, ax = plt.subplots(figsize=size)
+        try:
+            draw(ax)
+            fig.tight_layout()
+            written.extend(save_figure(fig, folder / stem))
+        finally:
+            plt.close(fig)
+
+    failing = qtl.to_frame()
+    failing = failing[~failing[C.COMPLIANT] & failing[C.SUBSTANTIALLY_ALL]]
+    if facts.plan_id is not None:
+        failing = failing[failing[C.PLAN_ID] == facts.plan_id]
+    for rec in failing.head(4).to_dict("records"):
+        sub = rec[C.SUB_CLASSIFICATION] if isinstance(rec[C.SUB_CLASSIFICATION], str) else None
+        stem = "_".join(
+            str(x)
+            for x in (
+                "level_shares",
+                rec[C.PLAN_ID],
+                rec[C.CLASSIFICATION],
+                sub,
+                rec[C.REQUIREMENT_TYPE],
+            )
+            if x
+        )
+        save(
+            lambda ax, r=rec, s=sub: plot_level_shares(
+                qtl,
+                plan_id=r[C.PLAN_ID],
+                classification=r[C.CLASSIFICATION],
+                requirement_type=r[C.REQUIREMENT_TYPE],
+                sub_classification=s,
+                coverage_unit=r[C.COVERAGE_UNIT],
+                ax=ax,
+            ),
+            stem.lower().replace(" ", "_"),
+            (8, 4.5),
+        )
+    if rates is not None and len(rates):
+        height = max(3.5, 0.35 * len(rates) + 1.5)
+        save(lambda ax: plot_rate_ratios(rates, ax=ax), "denial_rate_ratios", (8, height))
+        save(
+            lambda ax: plot_rates_by_classification(rates, ax=ax, plan_id=facts.plan_id),
+            "denial_rates_by_classification",
+            (9, 4.5),
+        )
+    if outcomes is not None and len(outcomes):
+        save(
+            lambda ax: plot_out_of_network_share(outcomes, ax=ax, plan_id=facts.plan_id),
+            "out_of_network_share",
+            (8, 4.5),
+        )
+    return written
+
+
+def _summary_sheet(findings: pd.DataFrame, facts: Any) -> SheetSpec:
+    shown = findings[["rank", C.SEVERITY, C.PLAN_ID, C.FINDING, "exhibit", C.CITATION]]
+    notes = (
+        f"Plan: {facts.plan_name} ({facts.plan_type.replace('_', ' ')}), {facts.state_name}, "
+        f"plan year {facts.plan_year}.",
+        "Findings, most serious first; each points to the exhibit that holds its evidence.",
+        DISCLAIMER.format(version=__version__),
+    )
+    if not len(shown):
+        shown = pd.DataFrame(
+            [
+                {
+                    "rank": 1,
+                    C.SEVERITY: "none",
+                    C.FINDING: "No finding: every quantitative test passed and no outcome "
+                    "disparity was flagged on the data given.",
+                }
+            ]
+        )
+    return SheetSpec(
+        "Summary",
+        "Summary of findings",
+        notes=notes,
+        tables=(TableSpec(shown),),
+        wrap_columns=(C.FINDING,),
+    )
+
+
+def _qtl_sheet(qtl: Any, images: list[Path]) -> SheetSpec:
+    det = qtl.to_frame()[
+        [c for c in DETERMINATION_COLUMNS if c not in ("ms_benefits", "mhsud_benefits")]
+    ]
+    det.insert(det.columns.get_loc(C.SUBSTANTIALLY_ALL), "threshold", 2 / 3)
+    levels = qtl.levels[list(LEVEL_COLUMNS)].copy()
+    levels.insert(levels.columns.get_loc(C.CUMULATIVE_SHARE) + 1, "predominant_threshold", 0.5)
+    sheet, title = EXHIBITS["Exhibit A"]
+    notes = (
+        "Substantially all: the type applies to at least two-thirds (threshold 66.7%) of "
+        "projected M/S payments in the classification (29 CFR 2590.712(c)(3)(i)(A)).",
+        "Predominant level: the level (or most-restrictive-first combination) covering more than "
+        "one-half (threshold 50%) of subject payments (29 CFR 2590.712(c)(3)(iv)(B)).",
+        "Exactly two-thirds passes; exactly one-half does not. Arithmetic is exact.",
+        f"Rule: {qtl.rule_version}",
+    )
+    return SheetSpec(
+        sheet,
+        title,
+        exhibit="Exhibit A",
+        notes=notes,
+        tables=(TableSpec(det, "Determinations"), TableSpec(levels, "Arithmetic by level")),
+        images=tuple(images),
+        wrap_columns=(C.FINDING,),
+    )
+
+
+def _rates_sheet(rates: pd.DataFrame | None, images: list[Path]) -> SheetSpec:
+    sheet, title = EXHIBITS["Exhibit B"]
+    if rates is None:
+        return SheetSpec(
+            sheet,
+            title,
+            exhibit="Exhibit B",
+            notes=("No claims data was given; no denial rates were computed.",),
+        )
+    frame = rates.copy()
+    frame.insert(
+        0,
+        "cell",
+        frame[C.PLAN_ID].astype(str)
+        + " · "
+        + frame[C.CLASSIFICATION].astype(str).str.replace("_", " "),
+    )
+    chart = NativeBarChart(
+        "cell", (C.MHSUD_RATE, C.MS_RATE), "Denial rate, MH/SUD vs M/S", "claims denied"
+    )
+    notes = (
+        "One row per plan and classification. Rate ratio with Katz log interval, rate "
+        "difference with Newcombe hybrid score interval, odds ratio; p-values adjusted across "
+        "all rows. 'flagged': adjusted p below alpha and MH/SUD denied more often.",
+        "A flagged row is a warning sign that calls for the plan's comparative analysis, not proof "
+        "of a violation. 'detectable ratio': the smallest ratio the cell could detect.",
+    )
+    return SheetSpec(
+        sheet,
+        title,
+        exhibit="Exhibit B",
+        notes=notes,
+        tables=(TableSpec(frame, chart=chart),),
+        images=tuple(images),
+        wrap_columns=(C.NOTE,),
+    )
+
+
+def _stratified_sheet(analysis: dict[str, Any] | None) -> SheetSpec:
+    sheet, title = EXHIBITS["Exhibit C"]
+    if analysis is None:
+        return SheetSpec(
+            sheet,
+            title,
+            exhibit="Exhibit C",
+            notes=("No claims data was given; no pooled test was run.",),
+        )
+    strat = analysis["stratified"]
+    notes = (
+        strat.sentence(),
+        "Strata: " + ", ".join(strat.strata_columns) + f"; {strat.n_strata_used} of "
+        f"{strat.n_strata} strata informative. The crude (unstratified) comparison is shown "
+        "beside the pooled one: when they disagree, pooling across plans misleads.",
+        *([f"Note: {strat.note}"] if strat.note else []),
+    )
+    return SheetSpec(
+        sheet, title, exhibit="Exhibit C", notes=notes, tables=(TableSpec(strat.to_frame()),)
+    )
+
+
+def _outcomes_sheet(outcomes: pd.DataFrame | None) -> SheetSpec:
+    sheet, title = EXHIBITS["Exhibit D"]
+    if outcomes is None:
+        return SheetSpec(sheet, title, exhibit="Exhibit D", notes=("No claims data was given.",))
+    notes = (
+        "Counts are claim lines unless 'unit' says claim. Cells with counts from 1 to 10 "
+        "show '<11' and values computed from them 'suppressed'.",
+    )
+    return SheetSpec(sheet, title, exhibit="Exhibit D", notes=notes, tables=(TableSpec(outcomes),))
+
+
+def _excluded_sheet(
+    benefits_table: pd.DataFrame, analysis: dict[str, Any] | None, suppress: bool
+) -> SheetSpec:
+    rows: list[dict[str, Any]] = []
+    blank = benefits_table.attrs.get("blank_rows", [])
+    rows.append(
+        {
+            "input": "benefits",
+            "reason": "blank rows skipped",
+            "count": len(blank),
+            "action": "skipped",
+            "detail": ", ".join(map(str, blank)),
+        }
+    )
+    dropped = benefits_table.attrs.get("dropped_duplicates", [])
+    rows.append(
+        {
+            "input": "benefits",
+            "reason": "exact duplicate rows",
+            "count": len(dropped),
+            "action": "dropped" if dropped else "none",
+            "detail": ", ".join(map(str, dropped)),
+        }
+    )
+    if analysis is not None:
+        validation = analysis["validation"]
+        rows.append(
+            {
+                "input": "claims",
+                "reason": "claim lines scanned",
+                "count": validation.total_lines,
+                "action": "read",
+                "detail": "",
+            }
+        )
+        for rec in validation.checks.to_dict("records"):
+            if rec[C.ACTION] in ("excluded", "normalized") and rec[C.LINES]:
+                rows.append(
+                    {
+                        "input": "claims",
+                        "reason": f"{rec['problem']} ({rec['column']})",
+                        "count": rec[C.LINES],
+                        "action": rec[C.ACTION],
+                        "detail": rec["expected"],
+                    }
+                )
+        unclassified = analysis["unclassified"]
+        if len(unclassified):
+            rows.append(
+                {
+                    "input": "claims",
+                    "reason": "lines that could not be classified",
+                    "count": int(unclassified[C.CLAIMS].sum()),
+                    "action": "excluded",
+                    "detail": "no rule matched their codes",
+                }
+            )
+    frame = pd.DataFrame(rows)
+    if suppress:
+        frame = suppress_small_cells(frame, counts=["count"], dependents={"count": ["detail"]})
+    sheet, title = EXHIBITS["Exhibit E"]
+    notes = ("Nothing is dropped silently: every excluded or altered row is counted here.",)
+    return SheetSpec(
+        sheet,
+        title,
+        exhibit="Exhibit E",
+        notes=notes,
+        tables=(TableSpec(frame, count_columns=("count",)),),
+        wrap_columns=("detail",),
+    )
+
+
+def _method_sheet(
+    qtl: Any, analysis: dict[str, Any] | None, suppress: bool, alpha: float, correction: str
+) -> SheetSpec:
+    rows = [
+        (
+            "quantitative test",
+            "29 CFR 2590.712(c)(3): substantially all (>= 2/3 of projected M/S "
+            "payments) and predominant level (> 1/2 of subject payments), exact arithmetic",
+        ),
+        ("quantitative test rule version", qtl.rule_version),
+        (
+            "small-cell suppression",
+            f"on: counts 1-{SMALL_CELL_THRESHOLD - 1} and values derived from them are withheld"
+            if suppress
+            else "OFF (--no-suppress): internal analysis only; do not share this workbook",
+        ),
+    ]
+    if analysis is not None:
+        from paritykit.stats.compare import TEST_CHI_SQUARE, TEST_FISHER_SMALL
+
+        outcomes = analysis["outcomes"]
+        ruleset = outcomes[C.RULESET_VERSION].iloc[0] if len(outcomes) else "n/a"
+        rows += [
+            (
+                "per-cell test",
+                f"{TEST_CHI_SQUARE}; {TEST_FISHER_SMALL} (conditional MLE odds "
+                "ratio, as R's fisher.test)",
+            ),
+            (
+                "intervals",
+                "rate ratio: Katz log; rate difference: Newcombe hybrid score "
+                "(method 10); odds ratio: Woolf logit or conditional MLE",
+            ),
+            ("multiple comparisons", f"{correction} across all plan x classification cells"),
+            ("alpha", f"{alpha:g}"),
+            (
+                "pooled test",
+                "Cochran-Mantel-Haenszel with and without continuity correction; "
+                "Mantel-Haenszel odds and risk ratios; Breslow-Day with Tarone's correction",
+            ),
+            ("classification rules version", str(ruleset)),
+            ("ICD-10-CM release", analysis["validation"].icd10cm),
+            ("claims unit", "claim lines"),
+        ]
+    rows.append(
+        (
+            "rule versions",
+            "Findings rest on the 2013 final rule (78 FR 68240) and the "
+            "2021 statute (CAA 2021 s.203); provisions new in the 2024 rule (89 FR 77586) "
+            "are not federally enforced since 15 May 2025 (states may enforce).",
+        )
+    )
+    frame = pd.DataFrame(rows, columns=["item", "value"])
+    return SheetSpec(
+        "Method",
+        "Method",
+        notes=(DISCLAIMER.format(version=__version__),),
+        tables=(TableSpec(frame),),
+        wrap_columns=("value",),
+    )
+
+
+def _provenance_sheet(inputs: pd.DataFrame, command: str) -> SheetSpec:
+    about = pd.DataFrame(
+        [
+            ("paritykit version", __version__),
+            ("python", platform.python_version()),
+            ("platform", sys.platform),
+            ("generated (UTC)", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")),
+            ("command to reproduce", command),
+        ],
+        columns=["item", "value"],
+    )
+    return SheetSpec(
+        "Provenance",
+        "Provenance",
+        notes=(
+            "Input files with sizes and SHA-256 hashes; rerun the command to "
+            "reproduce every number.",
+        ),
+        tables=(TableSpec(about, "Run"), TableSpec(inputs, "Inputs")),
+    )
+
+
+def _letters(staging: Path, facts: Any, findings: pd.DataFrame, suppress: bool) -> list[Path]:
+    from paritykit.analysis.jurisdiction import regulators_for
+    from paritykit.evidence.letters import ComplaintContext, write_complaint_letter
+
+    exhibits = pd.DataFrame(
+        [{"exhibit": k, "title": t, "sheet": s} for k, (s, t) in EXHIBITS.items()]
+    )
+    context = ComplaintContext(
+        facts=facts,
+        regulators=regulators_for(facts),
+        findings=findings,
+        exhibits=exhibits,
+        rule_versions=(
+            "2013 final rule (78 FR 68240), enforced",
+            "Consolidated Appropriations Act, 2021, section 203 (comparative analyses), enforced",
+            "2024 final rule (89 FR 77586): new provisions not federally enforced since "
+            "15 May 2025; states may enforce",
+        ),
+        paritykit_version=__version__,
+        prepared_on=dt.date.today(),
+        suppressed=suppress,
+    )
+    return list(write_complaint_letter(context, staging))
