@@ -89,3 +89,9 @@ from paritykit.analysis.issuers import IssuerDenials, issuer_denials
 from paritykit.load.tc_puf import TcPuf, read_tc_puf
 
 __all__ += ["IssuerDenials", "TcPuf", "issuer_denials", "read_tc_puf"]
+
+# --- evidence pack (issue 5) -------------------------------------------------------------------
+from paritykit.load.plan_facts import PlanFacts, read_plan_facts
+from paritykit.report import EvidencePack, build_evidence_pack
+
+__all__ += ["EvidencePack", "PlanFacts", "build_evidence_pack", "read_plan_facts"]
