@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from paritykit import columns as C
-from paritykit.classify.claims import as_claims_table, classify_claims
+from paritykit.classify.claims import as_claims_table, classify_claims, raise_if_unmapped
 from paritykit.classify.rules import DENIAL_CATEGORIES, RuleSet, default_rules, load_rules
 from paritykit.errors import ConfigurationError
 
@@ -224,8 +224,11 @@ def summarize_outcomes(
         by = tuple(s.strip() for s in by.split(",") if s.strip())
     rule_set = _as_rules(rules)
     t = as_claims_table(claims)
+    check_unmapped = False
     if C.SIDE not in t.columns:
-        t = classify_claims(t, rules=rule_set, unmapped=unmapped)
+        # classify with "flag" and check for unmapped lines in the summary itself: one scan
+        t = classify_claims(t, rules=rule_set, unmapped="flag")
+        check_unmapped = unmapped == "raise"
     by = [b for b in by if b != C.SIDE]
     missing = [b for b in by if b not in t.columns]
     if missing:
@@ -235,6 +238,12 @@ def summarize_outcomes(
         )
     keys = [*by, C.SIDE, C.RULESET_VERSION]
     result = _aggregate(t, keys, unit, rule_set).to_pandas()
+    if check_unmapped:
+        lost = result[C.SIDE].isna()
+        if C.CLASSIFICATION in result.columns:
+            lost |= result[C.CLASSIFICATION].isna()
+        if lost.any() or (C.CLASSIFICATION not in by):
+            raise_if_unmapped(t, rule_set)
 
     for col in COUNT_COLUMNS:
         result[col] = result[col].fillna(0).astype("int64")

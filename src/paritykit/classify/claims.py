@@ -35,12 +35,19 @@ import pandas as pd
 from paritykit import columns as C
 from paritykit.classify.rules import RuleSet, default_rules, load_rules
 from paritykit.errors import ConfigurationError, UnmappedCodeError
+from paritykit.load.claims import substring
 from paritykit.vocab import MHSUD, MS
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
-__all__ = ["CLASSIFIED_COLUMNS", "UNMAPPED", "as_claims_table", "classify_claims"]
+__all__ = [
+    "CLASSIFIED_COLUMNS",
+    "UNMAPPED",
+    "as_claims_table",
+    "classify_claims",
+    "raise_if_unmapped",
+]
 
 Unmapped = Literal["raise", "flag"]
 #: Columns :func:`classify_claims` adds.
@@ -56,6 +63,16 @@ UNMAPPED = "unmapped"
 #: Shape of a diagnosis code after normalization (letter, digit, then 1-5 letters/digits).
 DIAGNOSIS_PATTERN = r"^[A-Z][0-9][0-9A-Z][0-9A-Z]{0,4}$"
 _NULL = ibis.null(dt.string)
+_SIDE_RULE, _SETTING, _SETTING_RULE = "_side_rule", "_setting", "_setting_rule"
+_DX, _PROC, _REV, _POS, _BILL = (
+    "_dx_side",
+    "_proc_side",
+    "_rev_side",
+    "_pos_setting",
+    "_bill_setting",
+)
+_REV_ER, _PHARMACY = "_rev_emergency", "_pharmacy"
+_FACTS = (_DX, _PROC, _REV, _POS, _BILL, _REV_ER, _PHARMACY)
 
 
 def as_claims_table(claims: Any, *, engine: Any = "duckdb") -> ir.Table:
@@ -100,31 +117,61 @@ def _col(t: ir.Table, name: str) -> ir.StringValue:
     return t[name] if name in t.columns else _NULL
 
 
-def _side(t: ir.Table, rules: RuleSet) -> tuple[ir.Value, ir.Value]:
+def _kind(value: ir.StringValue, is_mh: ir.BooleanValue) -> ir.StringValue:
+    return ibis.cases((value.isnull(), _NULL), (is_mh, ibis.literal(MHSUD)), else_=ibis.literal(MS))
+
+
+def _helpers(t: ir.Table, rules: RuleSet) -> dict[str, ir.Value]:
+    """Per-line facts each computed once: what each code says about side and setting."""
     dx = t[C.DIAGNOSIS_CODE]
     proc = _col(t, C.PROCEDURE_CODE)
     rev = _col(t, C.REVENUE_CODE)
-    dx_ok = dx.re_search(DIAGNOSIS_PATTERN)
-    dx_mh = _in_ranges(dx.substr(0, 3), rules.diagnosis_ranges)
+    pos = _col(t, C.PLACE_OF_SERVICE)
+    bill = _col(t, C.BILL_TYPE)
+    # the shape of DIAGNOSIS_PATTERN, with comparisons instead of a regular expression
+    dx_ok = (
+        dx.length().between(3, 7)
+        & substring(dx, 1, 1).between("A", "Z")
+        & substring(dx, 2, 1).between("0", "9")
+        & (dx.upper() == dx)
+    )
+    dx_mh = _in_ranges(substring(dx, 1, 3), rules.diagnosis_ranges)
     proc_mh = _in_ranges(proc, rules.procedure_ranges)
     if rules.procedure_codes:
         proc_mh = proc_mh | proc.isin(rules.procedure_codes)
     rev_mh = _in_ranges(rev, rules.revenue_ranges)
     if rules.revenue_codes:
         rev_mh = rev_mh | rev.isin(rules.revenue_codes)
+    rev_er = ibis.literal(False)
+    for prefix in rules.emergency_revenue_prefixes:
+        rev_er = rev_er | rev.startswith(prefix)
+    return {
+        _DX: ibis.cases(
+            (dx.isnull(), _NULL),
+            (dx_ok & dx_mh, ibis.literal(MHSUD)),
+            (dx_ok, ibis.literal(MS)),
+            else_=ibis.literal(UNMAPPED),
+        ),
+        _PROC: _kind(proc, proc_mh),
+        _REV: _kind(rev, rev_mh),
+        _POS: _mapped(pos, dict(rules.place_of_service)),
+        _BILL: _mapped(substring(bill, 1, 2), dict(rules.bill_type_prefixes)),
+        _REV_ER: rev_er.fill_null(False),
+        _PHARMACY: (t[C.CLAIM_TYPE] == "pharmacy").fill_null(False),
+    }
+
+
+def _side(t: ir.Table) -> tuple[ir.Value, ir.Value]:
+    dx, proc, rev = t[_DX], t[_PROC], t[_REV]
     side = ibis.cases(
-        (dx.notnull() & dx_ok & dx_mh, ibis.literal(MHSUD)),
-        (dx.notnull() & dx_ok, ibis.literal(MS)),
-        (dx.notnull(), _NULL),
-        (proc.notnull() & proc_mh, ibis.literal(MHSUD)),
-        (proc.notnull(), ibis.literal(MS)),
-        (rev.notnull() & rev_mh, ibis.literal(MHSUD)),
-        (rev.notnull(), ibis.literal(MS)),
-        else_=_NULL,
+        (dx == UNMAPPED, _NULL),
+        (dx.notnull(), dx),
+        (proc.notnull(), proc),
+        else_=rev,
     )
     rule = ibis.cases(
-        (dx.notnull() & dx_ok, ibis.literal("diagnosis")),
-        (dx.notnull(), ibis.literal(UNMAPPED)),
+        (dx == UNMAPPED, ibis.literal(UNMAPPED)),
+        (dx.notnull(), ibis.literal("diagnosis")),
         (proc.notnull(), ibis.literal("procedure")),
         (rev.notnull(), ibis.literal("revenue_code")),
         else_=ibis.literal(UNMAPPED),
@@ -133,34 +180,31 @@ def _side(t: ir.Table, rules: RuleSet) -> tuple[ir.Value, ir.Value]:
 
 
 def _mapped(value: ir.StringValue, mapping: dict[str, str]) -> ir.StringValue:
+    """Look ``value`` up in ``mapping`` with one IN-list per target (cheaper than a long CASE)."""
     if not mapping:
         return _NULL
-    return value.substitute(mapping, else_=_NULL)
+    targets: dict[str, list[str]] = {}
+    for key, target in mapping.items():
+        targets.setdefault(target, []).append(key)
+    return ibis.cases(
+        *((value.isin(keys), ibis.literal(target)) for target, keys in targets.items()),
+        else_=_NULL,
+    )
 
 
-def _setting(t: ir.Table, rules: RuleSet) -> tuple[ir.Value, ir.Value]:
-    pos = _col(t, C.PLACE_OF_SERVICE)
-    rev = _col(t, C.REVENUE_CODE)
-    bill = _col(t, C.BILL_TYPE)
-    pos_setting = _mapped(pos, dict(rules.place_of_service))
-    bill_setting = _mapped(bill.substr(0, 2), dict(rules.bill_type_prefixes))
-    rev_er = ibis.literal(False)
-    for prefix in rules.emergency_revenue_prefixes:
-        rev_er = rev_er | rev.startswith(prefix)
-    rev_er = rev_er.fill_null(False)
-    pharmacy = (t[C.CLAIM_TYPE] == "pharmacy").fill_null(False)
+def _setting(t: ir.Table) -> tuple[ir.Value, ir.Value]:
+    pharmacy, pos, rev_er, bill = t[_PHARMACY], t[_POS], t[_REV_ER], t[_BILL]
     setting = ibis.cases(
         (pharmacy, ibis.literal("prescription_drugs")),
-        (pos_setting.notnull(), pos_setting),
+        (pos.notnull(), pos),
         (rev_er, ibis.literal("emergency")),
-        (bill_setting.notnull(), bill_setting),
-        else_=_NULL,
+        else_=bill,
     )
     rule = ibis.cases(
         (pharmacy, ibis.literal("claim_type")),
-        (pos_setting.notnull(), ibis.literal("place_of_service")),
+        (pos.notnull(), ibis.literal("place_of_service")),
         (rev_er, ibis.literal("revenue_code")),
-        (bill_setting.notnull(), ibis.literal("bill_type")),
+        (bill.notnull(), ibis.literal("bill_type")),
         else_=ibis.literal(UNMAPPED),
     )
     return setting, rule
@@ -233,24 +277,29 @@ def classify_claims(
         raise ConfigurationError(f"unmapped={unmapped!r}; expected 'raise' or 'flag'.")
     rule_set = _as_rules(rules)
     t = as_claims_table(claims)
-    side, side_rule = _side(t, rule_set)
-    setting, setting_rule = _setting(t, rule_set)
-    classification, sub = _classification(setting, t[C.NETWORK_STATUS])
-    out = t.mutate(
+    # three projections, so the engine computes each fact once per line, not once per use
+    facts = t.mutate(**_helpers(t, rule_set))
+    side, side_rule = _side(facts)
+    setting, setting_rule = _setting(facts)
+    step = facts.mutate(
+        **{C.SIDE: side, _SIDE_RULE: side_rule, _SETTING: setting, _SETTING_RULE: setting_rule}
+    ).drop(*_FACTS)
+    classification, sub = _classification(step[_SETTING], step[C.NETWORK_STATUS])
+    out = step.mutate(
         **{
-            C.SIDE: side,
             C.CLASSIFICATION: classification,
             C.SUB_CLASSIFICATION: sub,
-            C.CLASSIFIED_BY: side_rule.concat("+", setting_rule),
+            C.CLASSIFIED_BY: step[_SIDE_RULE].concat("+", step[_SETTING_RULE]),
             C.RULESET_VERSION: ibis.literal(rule_set.label),
         }
-    )
+    ).drop(_SIDE_RULE, _SETTING, _SETTING_RULE)
     if unmapped == "raise":
-        _raise_unmapped(out, rule_set)
+        raise_if_unmapped(out, rule_set)
     return out
 
 
-def _raise_unmapped(out: ir.Table, rules: RuleSet) -> None:
+def raise_if_unmapped(out: ir.Table, rules: RuleSet) -> None:
+    """Raise :class:`UnmappedCodeError` (counts and examples) if any line is unclassified."""
     bad = out[C.SIDE].isnull() | out[C.CLASSIFICATION].isnull()
     counts = out.aggregate(
         n=bad.cast("int64").sum(),

@@ -1,0 +1,262 @@
+"""Benchmark: paritykit.summarize_outcomes vs hand-written DuckDB SQL vs pandas.
+
+Generates a synthetic claims Parquet (default 20M lines), then times, each in its own process
+so peak memory is measured per method:
+
+* ``paritykit``: ``summarize_outcomes(scan_claims(path))`` (default ``unmapped="raise"``,
+  which adds one counting scan to look for lines no rule can classify);
+* ``paritykit_flag``: the same with ``unmapped="flag"`` (one scan, like the SQL);
+* ``duckdb_sql``: one hand-written DuckDB SQL query computing the same table;
+* ``pandas``: the same computation in pandas on the first ``--pandas-rows`` lines (as many as
+  fit), reported per line and scaled to the full size.
+
+Prints seconds, peak resident memory and the ratios. Usage::
+
+    python benchmarks/aggregate.py                 # 20M lines
+    python benchmarks/aggregate.py --rows 100000000
+    python benchmarks/aggregate.py --rows 20000    # smoke test
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HAND_SQL = """
+WITH l AS (
+  SELECT plan_id, claim_type, network_status, status, denial_reason, prior_auth,
+         allowed_amount, paid_amount,
+         upper(replace(diagnosis_code, '.', '')) AS dx, procedure_code AS proc,
+         revenue_code AS rev, place_of_service AS pos, bill_type
+  FROM read_parquet('{path}')
+), s AS (
+  SELECT *,
+    CASE WHEN dx IS NOT NULL THEN (CASE WHEN substr(dx, 1, 3) BETWEEN 'F01' AND 'F99'
+                                        THEN 'mhsud' ELSE 'ms' END)
+         WHEN proc BETWEEN '90785' AND '90899' OR proc BETWEEN 'H0001' AND 'H2037' THEN 'mhsud'
+         WHEN proc IS NOT NULL THEN 'ms'
+         WHEN rev IN ('0114','0124','0134','0144','0154','0513')
+              OR rev BETWEEN '0900' AND '0919' OR rev BETWEEN '0944' AND '0945' THEN 'mhsud'
+         WHEN rev IS NOT NULL THEN 'ms' END AS side,
+    CASE WHEN claim_type = 'pharmacy' THEN 'prescription_drugs'
+         WHEN pos = '23' THEN 'emergency'
+         WHEN pos IN ('21','51','55','56','61') THEN 'inpatient'
+         WHEN pos IN ('11','02','10','53','19','22','52','57','58') THEN 'outpatient'
+         WHEN rev LIKE '045%' THEN 'emergency'
+         WHEN substr(bill_type, 1, 2) = '11' THEN 'inpatient'
+         WHEN substr(bill_type, 1, 2) = '13' THEN 'outpatient' END AS setting
+  FROM l
+)
+SELECT plan_id,
+  CASE WHEN setting IN ('prescription_drugs', 'emergency') THEN setting
+       ELSE setting || '_' || network_status || '_of_network' END AS classification,
+  side,
+  count(*) AS claims,
+  sum((status = 'denied')::INT) AS denied,
+  sum((status = 'denied' AND denial_reason IN ('40','50','56','58','150','151','152','272'))::INT)
+    AS denied_medical_necessity,
+  sum((status = 'denied' AND denial_reason IN ('15','39','197','198','210','284','287','288',
+    '296'))::INT) AS denied_prior_auth,
+  sum((prior_auth IN ('approved', 'denied'))::INT) AS prior_auth_requests,
+  sum((prior_auth = 'denied')::INT) AS prior_auth_denied,
+  sum((network_status = 'out')::INT) AS out_of_network_claims,
+  sum(allowed_amount) AS allowed_amount,
+  sum(paid_amount) AS paid_amount
+FROM s GROUP BY ALL
+"""
+
+
+def _peak_mb() -> float:
+    """Peak resident memory of this process (VmHWM; ru_maxrss is inherited across exec)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except OSError:  # pragma: no cover - not Linux
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def _pandas(path: str, rows: int) -> dict[str, float]:
+    import numpy as np
+    import pyarrow.parquet as pq
+
+    pf = pq.ParquetFile(path)
+    batches, have = [], 0
+    for i in range(pf.num_row_groups):
+        if have >= rows:
+            break
+        batches.append(pf.read_row_group(i))
+        have += batches[-1].num_rows
+    import pyarrow as pa
+
+    t0 = time.perf_counter()
+    df = pa.concat_tables(batches).slice(0, rows).to_pandas()
+    dx = df["diagnosis_code"].str.replace(".", "", regex=False).str.upper()
+    side = np.where(dx.str[:3].between("F01", "F99"), "mhsud", "ms")
+    pos = df["place_of_service"]
+    setting = np.select(
+        [
+            df["claim_type"] == "pharmacy",
+            pos == "23",
+            pos.isin(["21", "51", "55", "56", "61"]),
+            pos.isin(["11", "02", "10", "53", "19", "22", "52", "57", "58"]),
+            df["revenue_code"].str.startswith("045", na=False),
+            df["bill_type"].str[:2] == "11",
+            df["bill_type"].str[:2] == "13",
+        ],
+        ["prescription_drugs", "emergency", "inpatient", "outpatient", "emergency",
+         "inpatient", "outpatient"],
+        default="unmapped",
+    )  # fmt: skip
+    net = df["network_status"]
+    cls = np.where(
+        np.isin(setting, ["prescription_drugs", "emergency"]),
+        setting,
+        setting + "_" + net.to_numpy(dtype=str) + "_of_network",
+    )
+    denied = df["status"] == "denied"
+    work = df.assign(
+        side=side,
+        classification=cls,
+        denied=denied,
+        mn=denied & df["denial_reason"].isin(["40", "50", "56", "58", "150", "151", "152"]),
+        pa=denied & df["denial_reason"].isin(["15", "39", "197", "198", "210", "284", "288"]),
+        pa_req=df["prior_auth"].isin(["approved", "denied"]),
+        pa_den=df["prior_auth"] == "denied",
+        oon=net == "out",
+        allowed=df["allowed_amount"].astype("float64"),
+        paid=df["paid_amount"].astype("float64"),
+    )
+    out = work.groupby(["plan_id", "classification", "side"]).agg(
+        claims=("denied", "size"),
+        denied=("denied", "sum"),
+        mn=("mn", "sum"),
+        pa=("pa", "sum"),
+        pa_req=("pa_req", "sum"),
+        pa_den=("pa_den", "sum"),
+        oon=("oon", "sum"),
+        allowed=("allowed", "sum"),
+        paid=("paid", "sum"),
+    )
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "rows": float(len(df)), "denied": float(out["denied"].sum())}
+
+
+def worker(method: str, path: str, pandas_rows: int) -> dict[str, float]:
+    """Run one method; return seconds, peak memory and a checksum."""
+    if method == "pandas":
+        res = _pandas(path, pandas_rows)
+    elif method == "duckdb_sql":
+        import duckdb
+
+        con = duckdb.connect()
+        t0 = time.perf_counter()
+        frame = con.execute(HAND_SQL.format(path=path)).df()
+        res = {"seconds": time.perf_counter() - t0, "denied": float(frame["denied"].sum())}
+    else:
+        import paritykit as pk
+
+        unmapped = "flag" if method == "paritykit_flag" else "raise"
+        t0 = time.perf_counter()
+        frame = pk.summarize_outcomes(pk.scan_claims(path), unmapped=unmapped)
+        res = {"seconds": time.perf_counter() - t0, "denied": float(frame["denied"].sum())}
+    res["peak_mb"] = _peak_mb()
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=20_000_000, help="claim lines to generate")
+    parser.add_argument(
+        "--pandas-rows",
+        type=int,
+        default=None,
+        help="lines pandas gets (default: min(rows, 5,000,000))",
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="reuse/keep the Parquet here (default: a temporary file)",
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--worker",
+        choices=["paritykit", "paritykit_flag", "duckdb_sql", "pandas"],
+        help=argparse.SUPPRESS,
+    )
+    args = parser.parse_args(argv)
+    pandas_rows = args.pandas_rows or min(args.rows, 5_000_000)
+
+    if args.worker:
+        print(json.dumps(worker(args.worker, str(args.data), pandas_rows)))
+        return 0
+
+    tmp = tempfile.TemporaryDirectory()
+    path = args.data or Path(tmp.name) / "claims.parquet"
+    if not path.exists():
+        from paritykit.synth.claims import parse_disparity, synthesize_claims
+
+        t0 = time.perf_counter()
+        synthesize_claims(
+            path,
+            rows=args.rows,
+            plans=10,
+            seed=args.seed,
+            disparities=[parse_disparity("plan=3,classification=outpatient_in_network,ratio=1.6")],
+        )
+        print(
+            f"generated {args.rows:,} lines in {time.perf_counter() - t0:.1f} s "
+            f"({path.stat().st_size / 2**20:.0f} MiB Parquet)"
+        )
+    results: dict[str, dict[str, float]] = {}
+    for method in ("paritykit", "paritykit_flag", "duckdb_sql", "pandas"):
+        cmd = [
+            sys.executable,
+            __file__,
+            "--worker",
+            method,
+            "--data",
+            str(path),
+            "--rows",
+            str(args.rows),
+            "--pandas-rows",
+            str(pandas_rows),
+        ]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            print(f"{method}: failed\n{done.stderr[-2000:]}")
+            return 1
+        results[method] = json.loads(done.stdout.strip().splitlines()[-1])
+    pd_res = results["pandas"]
+    pd_scaled = pd_res["seconds"] * args.rows / pd_res["rows"]
+    print(f"{'method':<16}{'seconds':>10}{'peak MiB':>10}")
+    for method, res in results.items():
+        extra = (
+            f"  ({pd_res['rows']:,.0f} lines; {pd_scaled:.2f} s scaled)"
+            if method == "pandas"
+            else ""
+        )
+        print(f"{method:<16}{res['seconds']:>10.2f}{res['peak_mb']:>10.0f}{extra}")
+    sql = results["duckdb_sql"]["seconds"]
+    for method in ("paritykit", "paritykit_flag"):
+        sec = results[method]["seconds"]
+        print(
+            f"{method}: {sec / sql:.2f}x hand-written DuckDB SQL; "
+            f"{pd_scaled / sec:.1f}x faster than pandas (scaled)"
+        )
+    same = results["paritykit"]["denied"] == results["duckdb_sql"]["denied"]
+    print(f"denied lines agree between paritykit and SQL: {same}")
+    tmp.cleanup()
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
