@@ -95,3 +95,24 @@ from paritykit.load.plan_facts import PlanFacts, read_plan_facts
 from paritykit.report import EvidencePack, build_evidence_pack
 
 __all__ += ["EvidencePack", "PlanFacts", "build_evidence_pack", "read_plan_facts"]
+
+# --- NQTL review (issue 8) ---
+from paritykit.analysis.nqtl import (
+    ComparativeAnalysisCheck,
+    NqtlReview,
+    check_comparative_analysis,
+    nqtl_review,
+)
+from paritykit.load.nqtl import read_comparative_analysis, read_nqtls
+from paritykit.synth.nqtls import sample_comparative_analysis, sample_nqtls
+
+__all__ += [
+    "ComparativeAnalysisCheck",
+    "NqtlReview",
+    "check_comparative_analysis",
+    "nqtl_review",
+    "read_comparative_analysis",
+    "read_nqtls",
+    "sample_comparative_analysis",
+    "sample_nqtls",
+]

@@ -335,3 +335,109 @@ EXCLUSION_REASON = "reason"
 EXCLUSION_REASONS_ALL = "all_reasons"
 DETAIL = "detail"
 KIND = "kind"
+
+# --- NQTL review (issue 8) ---
+# NQTL inventory contract (one row per plan x classification x side x NQTL type [x scope]).
+# ``scope`` reuses SCOPE ("scope") from the issue 7 section above.
+NQTL_TYPE = "nqtl_type"
+APPLIES = "applies"
+REVIEW_INTERVAL_DAYS = "review_interval_days"
+FACTORS = "factors"
+EVIDENTIARY_STANDARDS = "evidentiary_standards"
+NQTL_SOURCE = "source"
+NQTL_REQUIRED: tuple[str, ...] = (PLAN_ID, CLASSIFICATION, SIDE, NQTL_TYPE, APPLIES)
+NQTL_OPTIONAL: tuple[str, ...] = (
+    SUB_CLASSIFICATION,
+    SCOPE,
+    REVIEW_INTERVAL_DAYS,
+    FACTORS,
+    EVIDENTIARY_STANDARDS,
+    NQTL_SOURCE,
+)
+NQTL_COLUMNS: tuple[str, ...] = (
+    PLAN_ID,
+    CLASSIFICATION,
+    SUB_CLASSIFICATION,
+    SIDE,
+    NQTL_TYPE,
+    APPLIES,
+    SCOPE,
+    REVIEW_INTERVAL_DAYS,
+    FACTORS,
+    EVIDENTIARY_STANDARDS,
+    NQTL_SOURCE,
+)
+# NQTL review output: side-by-side comparison, findings and linked outcome tests.
+MHSUD_APPLIES = "mhsud_applies"
+MS_APPLIES = "ms_applies"
+MHSUD_SCOPE = "mhsud_scope"
+MS_SCOPE = "ms_scope"
+MHSUD_REVIEW_INTERVAL_DAYS = "mhsud_review_interval_days"
+MS_REVIEW_INTERVAL_DAYS = "ms_review_interval_days"
+MHSUD_FACTORS = "mhsud_factors"
+MS_FACTORS = "ms_factors"
+MHSUD_EVIDENTIARY_STANDARDS = "mhsud_evidentiary_standards"
+MS_EVIDENTIARY_STANDARDS = "ms_evidentiary_standards"
+MHSUD_SOURCE = "mhsud_source"
+MS_SOURCE = "ms_source"
+WORST_SEVERITY = "worst_severity"
+RULE_BASIS = "rule_basis"
+DISCLOSURE_REQUEST = "disclosure_request"
+MEASURE = "measure"
+# Comparative-analysis answers (one row per NQTL; the six elements of the analysis).
+DESCRIPTION = "description"
+FACTOR_DEFINITIONS = "factor_definitions"
+AS_WRITTEN_ANALYSIS = "as_written_analysis"
+IN_OPERATION_ANALYSIS = "in_operation_analysis"
+RELEVANT_DATA = "relevant_data"
+NO_DATA_REASON = "no_data_reason"
+FINDINGS_AND_CONCLUSIONS = "findings_and_conclusions"
+ANALYSIS_KEY: tuple[str, ...] = (PLAN_ID, CLASSIFICATION, SUB_CLASSIFICATION, NQTL_TYPE)
+ANALYSIS_ELEMENTS: tuple[str, ...] = (
+    DESCRIPTION,
+    FACTORS,
+    EVIDENTIARY_STANDARDS,
+    AS_WRITTEN_ANALYSIS,
+    IN_OPERATION_ANALYSIS,
+    FINDINGS_AND_CONCLUSIONS,
+)
+ANALYSIS_COLUMNS: tuple[str, ...] = (
+    *ANALYSIS_KEY,
+    DESCRIPTION,
+    FACTORS,
+    FACTOR_DEFINITIONS,
+    EVIDENTIARY_STANDARDS,
+    AS_WRITTEN_ANALYSIS,
+    IN_OPERATION_ANALYSIS,
+    RELEVANT_DATA,
+    NO_DATA_REASON,
+    FINDINGS_AND_CONCLUSIONS,
+)
+# Sufficiency table (one row per analysis x element).
+ELEMENT = "element"
+ELEMENT_NUMBER = "element_number"
+ELEMENT_STATUS = "element_status"
+WORDS = "words"
+
+# --- practices: scorecard and appeals (issue 6, part 2) ---
+# Billing exports: columns beyond the claims contract that a mapping may name.
+DENIAL_DATE = "denial_date"
+# Payer scorecard (paritykit.payer_scorecard): one row per payer, or per payer x procedure code.
+GROUPING = "grouping"
+#: Prefix of the denied-by-CARC-category counts (``denied_medical_necessity``, ...).
+DENIED_PREFIX = "denied_"
+DENIED_NO_REASON = "denied_no_reason"
+PAID_LINES = "paid_lines"
+PAID_AMOUNT_MEDIAN = "paid_amount_median"
+PAID_AMOUNT_MEAN = "paid_amount_mean"
+ALLOWED_AMOUNT_MEDIAN = "allowed_amount_median"
+DAYS_TO_PAYMENT_MEDIAN = "days_to_payment_median"
+OTHER_PAYERS_CLAIM_LINES = "other_payers_claim_lines"
+OTHER_PAYERS_DENIED = "other_payers_denied"
+OTHER_PAYERS_DENIAL_RATE = "other_payers_denial_rate"
+# Open denials and their appeal deadlines (paritykit.open_denials).
+DENIAL_NOTICE_DATE = "denial_notice_date"
+NOTICE_DATE_SOURCE = "notice_date_source"
+APPEAL_DEADLINE = "appeal_deadline"
+DAYS_LEFT = "days_left"
+EXTERNAL_REVIEW_DEADLINE = "external_review_deadline"
