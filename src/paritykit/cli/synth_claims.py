@@ -37,6 +37,12 @@ __all__ = ["claims_command"]
     "(measure: denial_rate or allowed_amount).",
 )
 @click.option(
+    "--plan-ids",
+    default=None,
+    metavar="A,B,...",
+    help="Comma-separated names for the plans instead of plan_1 ... plan_P.",
+)
+@click.option(
     "--out",
     "out",
     required=True,
@@ -44,7 +50,12 @@ __all__ = ["claims_command"]
     help="Parquet file to write; the true parameters go to the same name with .json.",
 )
 def claims_command(
-    rows: int, plans: int, seed: int, disparities: tuple[str, ...], out: Path
+    rows: int,
+    plans: int,
+    seed: int,
+    disparities: tuple[str, ...],
+    plan_ids: str | None,
+    out: Path,
 ) -> None:
     """Write synthetic claim lines (generated in DuckDB) and a JSON sidecar of true parameters."""
     from paritykit.synth.claims import parse_disparity, synthesize_claims
@@ -53,7 +64,10 @@ def claims_command(
         raise click.BadParameter("use a path ending in .parquet", param_hint="--out")
     planted = [parse_disparity(text) for text in disparities]
     click.echo(f"Generating {rows:,} claim lines ...", err=True)
-    result = synthesize_claims(out, rows=rows, plans=plans, seed=seed, disparities=planted)
+    names = [n.strip() for n in plan_ids.split(",")] if plan_ids else None
+    result = synthesize_claims(
+        out, rows=rows, plans=plans, seed=seed, disparities=planted, plan_ids=names
+    )
     click.echo(
         f"Wrote {result.path} ({result.rows:,} lines, {result.plans} plans); "
         f"true parameters in {result.sidecar}"

@@ -254,6 +254,16 @@ def _disparity_case(
     return f"CASE {' '.join(whens)} ELSE {default} END" if whens else default
 
 
+def _plan_id_expr(plan_ids: Sequence[str] | None) -> str:
+    if not plan_ids:
+        return "'plan_' || plan_no"
+    whens = " ".join(
+        f"WHEN {n} THEN '{pid.replace(chr(39), chr(39) * 2)}'"
+        for n, pid in enumerate(plan_ids, start=1)
+    )
+    return f"CASE plan_no {whens} END"
+
+
 def _sql(
     rows: int,
     plans: int,
@@ -309,7 +319,7 @@ WITH base AS (
 SELECT
   'C' || lpad(c::VARCHAR, 10, '0') AS claim_id,
   line_number,
-  'plan_' || plan_no AS plan_id,
+  {_plan_id_expr(p.get("plan_ids"))} AS plan_id,
   'M' || lpad((floor({_u(c, seed, 8)} * {max(rows // 6, 1)}))::BIGINT::VARCHAR, 9, '0')
     AS member_id,
   DATE '{p["start_date"]}' + floor({_u(c, seed, 6)} * 366)::INTEGER AS service_date,
@@ -352,6 +362,7 @@ def synthesize_claims(
     mhsud_share: float = 0.2,
     denial_rate: float = 0.10,
     threads: int | None = None,
+    plan_ids: Sequence[str] | None = None,
 ) -> SyntheticClaims:
     """Write synthetic claim lines to Parquet (in DuckDB) and their true parameters to JSON.
 
@@ -367,6 +378,10 @@ def synthesize_claims(
         Share of claims that are MH/SUD, and the base line denial probability.
     threads : int, optional
         DuckDB threads (default: DuckDB's choice).
+    plan_ids : sequence of str, optional
+        Names for the plans instead of ``plan_1`` ... ``plan_P`` (one per plan, in order;
+        disparities still name plans by number). The sample data uses the sample benefit
+        plans' ids so claims and benefits line up.
 
     Returns
     -------
@@ -393,6 +408,10 @@ def synthesize_claims(
             f"mhsud_share={mhsud_share!r}, denial_rate={denial_rate!r}; expected shares in "
             "[0, 1] (denial rate at most 0.95)."
         )
+    if plan_ids is not None and (len(plan_ids) != plans or len(set(plan_ids)) != plans):
+        raise ConfigurationError(
+            f"plan_ids={list(plan_ids)!r}; expected {plans} distinct names, one per plan."
+        )
     for d in disparities:
         if d.plan is not None and d.plan > plans:
             raise ConfigurationError(
@@ -403,6 +422,7 @@ def synthesize_claims(
         "generator_version": GENERATOR_VERSION,
         "rows": rows,
         "plans": plans,
+        "plan_ids": list(plan_ids) if plan_ids else [f"plan_{n}" for n in range(1, plans + 1)],
         "seed": seed,
         "lines_per_claim": 2,
         "mhsud_share": mhsud_share,
