@@ -148,6 +148,14 @@ def test_erisa_plans_ask_for_plan_documents_others_do_not() -> None:
     assert "29 U.S.C. 1024(b)(4)" not in render_complaint_letter(make_context("individual"))
 
 
+def test_medicaid_plan_goes_to_the_state_medicaid_agency_with_a_copy_to_cms() -> None:
+    text = render_complaint_letter(make_context("medicaid_managed_care"))
+    assert "Ohio state Medicaid agency" in addressee(text).splitlines()[0]
+    assert any(line.startswith("cc: Centers for Medicare") for line in text.splitlines())
+    requests = text.split("## 3.", 1)[1].split("## 4.", 1)[0]
+    assert "42 CFR part 438, subpart K" in requests and "1185a(a)(8)" not in requests
+
+
 # --- content -------------------------------------------------------------------------------
 
 
@@ -214,6 +222,8 @@ def test_missing_optional_facts_show_visible_placeholders_not_invented_values() 
     )
     assert "[name of the plan sponsor]" not in given and "[your name]" not in given
     assert given.count("J. Doe") == 2
+    abbreviated = render_complaint_letter(make_context("erisa_insured", sponsor="Acme, Inc."))
+    assert "Acme, Inc.\n" in abbreviated and "Inc.." not in abbreviated
 
 
 def test_no_findings_gives_a_placeholder_instead_of_an_empty_list() -> None:

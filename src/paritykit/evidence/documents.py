@@ -54,6 +54,10 @@ _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|(\s*:?-+:?\s*\|)+\s*$")
 _INLINE = re.compile(r"\\([\\*_\[\]|#])|\*\*(.+?)\*\*|\*(?!\s)(.+?)(?<!\s)\*")
 
+#: Space after a body paragraph (and after the last item of a list), in points.
+BODY_SPACE_AFTER_PT: Final = 6
+_LIST_KINDS: Final = ("bullet", "number")
+
 BlockKind = Literal["heading", "paragraph", "bullet", "number", "table", "rule"]
 
 
@@ -92,13 +96,18 @@ def markdown_to_docx(markdown: str, path: str | os.PathLike[str], *, title: str 
 ('List Bullet', 'two')]
     """
     import docx
+    from docx.shared import Pt
 
     blocks = _parse(markdown)
     document = docx.Document()
     _set_up(document)
     num_ids: dict[str, int] = {}
-    for block in blocks:
+    for n, block in enumerate(blocks):
         _render(document, block, num_ids)
+        following = blocks[n + 1] if n + 1 < len(blocks) else None
+        if block.kind in _LIST_KINDS and (following is None or following.kind not in _LIST_KINDS):
+            # The last item of a list keeps the body's space before what follows.
+            document.paragraphs[-1].paragraph_format.space_after = Pt(BODY_SPACE_AFTER_PT)
     headings = [b for b in blocks if b.kind == "heading"]
     props = document.core_properties
     props.title = title or (_plain(headings[0].lines[0]) if headings else "")
@@ -190,7 +199,7 @@ def _set_up(document: DocxDocument) -> None:
     rfonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         rfonts.set(qn(attr), _FONT)
-    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.space_after = Pt(BODY_SPACE_AFTER_PT)
     normal.paragraph_format.line_spacing = 1.1
     for name in ("List Bullet", "List Bullet 2", "List Number", "List Number 2"):
         # Space between items, so that items running over several lines stay apart.

@@ -122,7 +122,8 @@ def render_template(name: str, /, **values: Any) -> str:
     """Render a Markdown template from ``paritykit/templates`` with strict undefined values.
 
     Every value written with ``{{ }}`` is made safe for Markdown: ``\\``, ``*`` and ``_`` are
-    escaped and line breaks become spaces, so data can never add formatting or blocks.
+    escaped and line breaks become spaces, so data can never add formatting or blocks. The
+    filter ``sentence`` ends a value with a full stop unless it already has one.
 
     Parameters
     ----------
@@ -260,7 +261,7 @@ def write_complaint_letter(
 def _environment() -> jinja2.Environment:
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("paritykit", "templates"),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -269,6 +270,14 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         finalize=_markdown_safe,
     )
+    env.filters["sentence"] = _sentence
+    return env
+
+
+def _sentence(value: Any) -> str:
+    """End a value with a full stop unless it already ends a sentence ("Acme, Inc.")."""
+    text = str(value).rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _markdown_safe(value: Any) -> Any:
