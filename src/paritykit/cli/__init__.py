@@ -21,6 +21,7 @@ __all__ = ["COMMAND_MODULES", "cli", "main"]
 #: Sub-command modules, in the order ``paritykit --help`` lists them.
 COMMAND_MODULES: tuple[str, ...] = (
     "paritykit.cli.qtl",
+    "paritykit.cli.nqtl",
     "paritykit.cli.template",
     "paritykit.cli.synth",
     "paritykit.cli.report",
