@@ -358,7 +358,7 @@ def _findings(
                         C.SEVERITY: "warning_sign",
                         "source": "denial_rates",
                         C.PLAN_ID: rec[C.PLAN_ID],
-                        C.FINDING: f"{where}: {sentence}",
+                        C.FINDING: sentence,
                         "exhibit": "Exhibit B",
                         C.CITATION: OUTCOME_CITATION,
                         "rule_basis": OUTCOME_RULE_BASIS,

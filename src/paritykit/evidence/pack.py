@@ -143,14 +143,16 @@ def _charts(
     if rates is not None and len(rates):
         height = max(3.5, 0.35 * len(rates) + 1.5)
         save(lambda ax: plot_rate_ratios(rates, ax=ax), "denial_rate_ratios", (8, height))
+        focus = facts.plan_id if facts.plan_id in set(rates[C.PLAN_ID]) else None
         save(
-            lambda ax: plot_rates_by_classification(rates, ax=ax, plan_id=facts.plan_id),
+            lambda ax: plot_rates_by_classification(rates, ax=ax, plan_id=focus),
             "denial_rates_by_classification",
             (9, 4.5),
         )
     if outcomes is not None and len(outcomes):
+        focus = facts.plan_id if facts.plan_id in set(outcomes[C.PLAN_ID]) else None
         save(
-            lambda ax: plot_out_of_network_share(outcomes, ax=ax, plan_id=facts.plan_id),
+            lambda ax: plot_out_of_network_share(outcomes, ax=ax, plan_id=focus),
             "out_of_network_share",
             (8, 4.5),
         )
