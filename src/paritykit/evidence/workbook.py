@@ -171,6 +171,12 @@ def write_workbook(sheets: Sequence[SheetSpec], path: str | os.PathLike[str]) ->
 def _write_sheet(ws: Any, spec: SheetSpec) -> None:
     from openpyxl.styles import Alignment, Font
 
+    # Print (and PDF export) one page wide, landscape, with the title rows repeated.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = False
     title = f"{spec.exhibit}: {spec.title}" if spec.exhibit else spec.title
     ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
     row = 2
@@ -201,7 +207,13 @@ def _write_sheet(ws: Any, spec: SheetSpec) -> None:
                 letter = ws.cell(row=1, column=idx).column_letter
                 ws.column_dimensions[letter].width = MAX_WIDTH + 20
                 for cells in ws.iter_rows(min_col=idx, max_col=idx, min_row=first_header or 1):
-                    cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+                    cell = cells[0]
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    # Viewers do not all grow rows for wrapped text: size the row ourselves.
+                    lines = math.ceil(len(str(cell.value or "")) / (MAX_WIDTH + 14))
+                    if lines > 1:
+                        current = ws.row_dimensions[cell.row].height or 15
+                        ws.row_dimensions[cell.row].height = max(current, 15 * lines)
     if first_header is not None and len(spec.tables) == 1:
         ws.freeze_panes = ws.cell(row=first_header + 1, column=1)
     anchor_col = max(widths, default=1) + 2
@@ -246,6 +258,7 @@ def _write_table(
             if name in hidden:
                 out = "<11" if name in counts else "suppressed"
             cell = ws.cell(row=header_row + i, column=j, value=out)
+            cell.alignment = Alignment(vertical="top")
             fmt = formats[name]
             if fmt and isinstance(out, int | float) and not isinstance(out, bool):
                 cell.number_format = fmt
