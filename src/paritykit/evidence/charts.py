@@ -41,6 +41,7 @@ from paritykit.analysis.quantitative import (
     format_level,
 )
 from paritykit.errors import ConfigurationError, DataValidationError
+from paritykit.privacy import SUPPRESSED as SUPPRESSED_COLUMN
 from paritykit.stats.compare import RATE_COLUMNS, TEST_NONE
 
 if TYPE_CHECKING:
@@ -60,9 +61,9 @@ __all__ = [
     "save_figure",
 ]
 
-FigureFormat = Literal["png", "pdf", "svg"]
-#: Formats :func:`save_figure` writes.
-FIGURE_FORMATS: Final[tuple[str, ...]] = ("png", "pdf", "svg")
+FigureFormat = Literal["png", "pdf"]
+#: Formats :func:`save_figure` writes (both byte-for-byte reproducible).
+FIGURE_FORMATS: Final[tuple[str, ...]] = ("png", "pdf")
 
 # --- Okabe-Ito palette ------------------------------------------------------------------------
 #: MH/SUD (orange, drawn hatched); greyscale luminance about 162 of 255.
@@ -89,11 +90,10 @@ RATE_INTERVAL_COLUMNS: Final[dict[str, tuple[str, str]]] = {
 }
 
 SUPPRESSED: Final = "suppressed"
+_INTERVAL_NAMES: Final = frozenset(n for pair in RATE_INTERVAL_COLUMNS.values() for n in pair)
 NOT_TESTED: Final = "not tested"
 NOT_ESTIMABLE: Final = "not estimable"
 
-# Width (points) of the "flagged" column right of the forest plot.
-_FLAG_WIDTH: Final = 64
 # Rate-ratio axis: values outside are drawn clipped, with an arrow.
 _RATIO_FLOOR: Final = 0.01
 _RATIO_CEILING: Final = 100.0
@@ -175,6 +175,27 @@ def _mentions_suppression(note: object) -> bool:
     return isinstance(note, str) and "suppress" in note.lower()
 
 
+def _suppressed(frame: pd.DataFrame, i: int, columns: Sequence[str]) -> bool:
+    """Whether row ``i`` had one of ``columns`` withheld by small-cell suppression.
+
+    :func:`paritykit.privacy.suppress_small_cells` lists withheld columns in the row's
+    ``suppressed`` column; a ``note`` that mentions suppression counts too.
+    """
+    if SUPPRESSED_COLUMN in frame:
+        listed = frame[SUPPRESSED_COLUMN].iloc[i]
+        if not _is_blank(listed):
+            names = {part.strip() for part in str(listed).split(",")}
+            if names.intersection(columns):
+                return True
+    return C.NOTE in frame and _mentions_suppression(frame[C.NOTE].iloc[i])
+
+
+def _key_columns(frame: pd.DataFrame, value_columns: Sequence[str]) -> list[str]:
+    """Grouping columns: everything that is not a value, side, interval or bookkeeping column."""
+    skip = {*value_columns, SUPPRESSED_COLUMN, C.SIDE, *_INTERVAL_NAMES}
+    return [c for c in frame.columns if c not in skip and not str(c).startswith("_")]
+
+
 def _new_axes(width: float, height: float) -> Axes:
     import matplotlib.pyplot as plt
 
@@ -224,11 +245,20 @@ def _ratio_text(value: float) -> str:
 
 
 def _ratio_ticks(low: float, high: float) -> list[float]:
+    """1-2-5 ticks on the log axis, with 0.75/1.5/3 added when the range is narrow."""
     ticks = [m * 10.0**e for e in range(-2, 3) for m in (1, 2, 5) if low <= m * 10.0**e <= high]
     if len(ticks) < 4:
-        extra = [0.25, 0.33, 0.67, 0.75, 1.5, 3.0, 4.0]
-        ticks = sorted({*ticks, *(t for t in extra if low <= t <= high)})
-    return ticks
+        for extra in (0.25, 0.75, 1.5, 3.0):
+            if low <= extra <= high and all(abs(math.log(extra / t)) > 0.25 for t in ticks):
+                ticks.append(extra)
+    return sorted(ticks)
+
+
+def _short_note(note: str, limit: int = 34) -> str:
+    """The first clause of a ``compare_rates`` note ("no M/S denied: ..." -> "no M/S denied")."""
+    text = note.split(";")[0].split(":")[0].strip() if ":" in note.split(";")[0] else note
+    text = text.split(";")[0].strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def plot_rate_ratios(
@@ -294,7 +324,7 @@ def plot_rate_ratios(
     from matplotlib.lines import Line2D
     from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-    keys = [c for c in frame.columns if c not in RATE_COLUMNS]
+    keys = _key_columns(frame, RATE_COLUMNS)
     frame = _display_order(frame, keys)
     n = len(frame)
     if ax is None:
@@ -376,7 +406,7 @@ def plot_rate_ratios(
             if np.isfinite(lo) or np.isfinite(hi):
                 text += f" ({_ratio_text(lo)}–{_ratio_text(hi)})"
         else:
-            if _mentions_suppression(notes.iloc[i]):
+            if _suppressed(frame, i, (C.RATE_RATIO, C.RATE_RATIO_LOW, C.RATE_RATIO_HIGH)):
                 status = SUPPRESSED
             elif str(tests.iloc[i]) == TEST_NONE:
                 status = NOT_TESTED
@@ -398,41 +428,30 @@ def plot_rate_ratios(
                 ),
             )
             note = str(notes.iloc[i]) if not _is_blank(notes.iloc[i]) else ""
-            text = note if len(note) <= 60 else note[:59] + "…"
-            text = text or "—"
+            if status == SUPPRESSED and not _mentions_suppression(note):
+                note = "small cell withheld"
+            text = _short_note(note) or "—"
+        if flagged[i]:
+            text += "  flagged"
         ax.annotate(
             text,
             xy=(1.0, y),
             xycoords=("axes fraction", "data"),
-            xytext=(_FLAG_WIDTH, 0),
+            xytext=(8, 0),
             textcoords="offset points",
             ha="left",
             va="center",
             parse_math=False,
             fontsize=_SMALL,
+            fontweight="bold" if flagged[i] else "normal",
             color=_INK,
             annotation_clip=False,
         )
-        if flagged[i]:
-            ax.annotate(
-                "◆ flagged",
-                xy=(1.0, y),
-                xycoords=("axes fraction", "data"),
-                xytext=(8, 0),
-                textcoords="offset points",
-                ha="left",
-                va="center",
-                parse_math=False,
-                fontsize=_SMALL,
-                fontweight="bold",
-                color=_INK,
-                annotation_clip=False,
-            )
     ax.annotate(
         f"ratio ({pct} CI)",
         xy=(1.0, n - 0.35),
         xycoords=("axes fraction", "data"),
-        xytext=(_FLAG_WIDTH, 0),
+        xytext=(8, 0),
         textcoords="offset points",
         ha="left",
         va="bottom",
@@ -444,8 +463,8 @@ def plot_rate_ratios(
     )
     # Direction hints in the bottom strip, at the two ends of the axis.
     for text, x, ha in (
-        ("← lower for MH/SUD", 0.01, "left"),
-        ("higher for MH/SUD →", 0.99, "right"),
+        ("← MH/SUD lower", 0.01, "left"),
+        ("MH/SUD higher →", 0.99, "right"),
     ):
         ax.annotate(
             text,
@@ -634,10 +653,12 @@ def _percent_tick(value: float, _pos: object = None) -> str:
     return f"{round(value * 100, 6):g}%"
 
 
-def _missing_reason(note: object, trials: object) -> str:
-    if _mentions_suppression(note) or (trials is not None and _is_blank(trials)):
+def _missing_reason(frame: pd.DataFrame, i: int, rate: str, trials: str) -> str:
+    """Why a rate is missing: withheld, no claims, or (otherwise) not available."""
+    n = frame[trials].iloc[i] if trials in frame else None
+    if _suppressed(frame, i, (rate, trials)) or (trials in frame and _is_blank(n)):
         return SUPPRESSED
-    if trials is not None and float(trials) == 0:  # type: ignore[arg-type]
+    if n is not None and float(n) == 0:
         return "no claims"
     return "not available"
 
@@ -696,7 +717,7 @@ def plot_rates_by_classification(
     frame = _require(rates, [C.MHSUD_RATE, C.MS_RATE], "rates table", "paritykit.compare_rates")
     pct = _percent(confidence)
     frame = _select_plan(frame, plan_id)
-    keys = [c for c in frame.columns if c not in RATE_COLUMNS and not _is_interval(c)]
+    keys = _key_columns(frame, RATE_COLUMNS)
     frame = _display_order(frame, keys)
     label_keys = _label_keys(frame, keys, plan_id)
     labels = [_row_label(rec, label_keys) for _, rec in frame.iterrows()]
@@ -712,14 +733,13 @@ def plot_rates_by_classification(
                     frame[hi_col].to_numpy(dtype=float) - v,
                 ]
             )
-    notes = frame[C.NOTE] if C.NOTE in frame else pd.Series([None] * len(frame))
-    missing = []
-    for i in range(len(frame)):
-        mh_trials = frame[C.MHSUD_TRIALS].iloc[i] if C.MHSUD_TRIALS in frame else None
-        ms_trials = frame[C.MS_TRIALS].iloc[i] if C.MS_TRIALS in frame else None
-        missing.append(
-            (_missing_reason(notes.iloc[i], mh_trials), _missing_reason(notes.iloc[i], ms_trials))
+    missing = [
+        (
+            _missing_reason(frame, i, C.MHSUD_RATE, C.MHSUD_TRIALS),
+            _missing_reason(frame, i, C.MS_RATE, C.MS_TRIALS),
         )
+        for i in range(len(frame))
+    ]
     if ax is None:
         ax = _new_axes(8.0, 1.5 + 0.62 * len(frame))
     both = C.MHSUD_RATE in errs and C.MS_RATE in errs
@@ -750,10 +770,6 @@ def _plans(frame: pd.DataFrame, label_keys: Sequence[str]) -> list[str] | None:
     if C.PLAN_ID in label_keys and C.PLAN_ID in frame:
         return frame[C.PLAN_ID].astype(str).tolist()
     return None
-
-
-def _is_interval(column: str) -> bool:
-    return any(column in pair for pair in RATE_INTERVAL_COLUMNS.values())
 
 
 def _select_plan(frame: pd.DataFrame, plan_id: str | None) -> pd.DataFrame:
@@ -1005,7 +1021,8 @@ def plot_level_shares(
     ax.set_xlabel(
         "Share of projected M/S payments (%)", parse_math=False, fontsize=_LABEL, color=_INK
     )
-    verdict = "\n".join(textwrap.wrap(_verdict(det, req), width=125))
+    width_pt = ax.figure.get_figwidth() * ax.get_position().width * 72
+    verdict = "\n".join(textwrap.wrap(_verdict(det, req), width=int(width_pt / (0.56 * _SMALL))))
     ax.text(
         0.0,
         -1.15,
@@ -1226,9 +1243,10 @@ def _oon_table(outcomes: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     frame = outcomes[outcomes[C.SIDE].isin(vocab.SIDES)].copy()
     from paritykit.aggregate.outcomes import OUTCOME_COLUMNS
 
-    keys = [c for c in frame.columns if c not in OUTCOME_COLUMNS and c != C.SIDE]
-    note = frame[C.NOTE] if C.NOTE in frame else pd.Series(None, index=frame.index)
-    frame["_suppressed"] = note.map(_mentions_suppression)
+    keys = _key_columns(frame, OUTCOME_COLUMNS)
+    frame = frame.reset_index(drop=True)
+    withheld = (C.OUT_OF_NETWORK_CLAIMS, C.CLAIMS, C.OUT_OF_NETWORK_RATE)
+    frame["_suppressed"] = [_suppressed(frame, i, withheld) for i in range(len(frame))]
     if C.CLASSIFICATION in keys:
         sub = frame.get(C.SUB_CLASSIFICATION)
         frame["setting"] = [
@@ -1327,8 +1345,17 @@ def plot_out_of_network_share(
             "The outcome summary has no MH/SUD or M/S rows (side 'mhsud'/'ms'); nothing to plot."
         )
     table["_present"] = True
-    wide = table.set_index([*keys, C.SIDE])[["share", "n", "_suppressed", "_present"]].unstack(
-        C.SIDE
+    if not keys:  # a summary over everything (by=()): one group
+        keys = ["_group"]
+        table["_group"] = "all claims"
+    values = ["share", "n", "_suppressed", "_present"]
+    wide = table.set_index([*keys, C.SIDE])[values].unstack(C.SIDE)
+    # unstack sorts the groups; put them back in display order (plans, then settings)
+    order = list(dict.fromkeys(table[keys].itertuples(index=False, name=None)))
+    wide = wide.reindex(
+        pd.MultiIndex.from_tuples(order, names=keys)
+        if len(keys) > 1
+        else pd.Index([k[0] for k in order], name=keys[0])
     )
     groups = wide.index.to_frame(index=False)
     label_keys = _label_keys(groups, keys, plan_id)
@@ -1380,10 +1407,10 @@ def save_figure(
     formats: Sequence[FigureFormat] = ("png", "pdf"),
     dpi: int = 200,
 ) -> list[Path]:
-    """Save a figure as ``<stem>.png``, ``<stem>.pdf``, ... atomically; return the paths.
+    """Save a figure as ``<stem>.png`` and ``<stem>.pdf``, atomically; return the paths.
 
     Each file is written to a temporary file beside its target and renamed into place, so a
-    failure leaves no partial chart. PDF and SVG files carry no creation date, so the same
+    failure leaves no partial chart. The PDF carries no creation date, so the same
     figure gives the same bytes on every run. The figure is not closed (call
     ``matplotlib.pyplot.close(fig)`` when done).
 
@@ -1393,7 +1420,7 @@ def save_figure(
         The figure (for an Axes ``ax`` from a ``plot_*`` function: ``ax.figure``).
     stem : str or path
         Target path without the suffix; the folder is created if needed.
-    formats : sequence of {"png", "pdf", "svg"}, default ("png", "pdf")
+    formats : sequence of {"png", "pdf"}, default ("png", "pdf")
         File formats, one file each.
     dpi : int, default 200
         Resolution of raster output (PNG).
@@ -1433,8 +1460,6 @@ def save_figure(
         metadata: dict[str, Any] | None = None
         if fmt == "pdf":
             metadata = {"CreationDate": None, "ModDate": None}
-        elif fmt == "svg":
-            metadata = {"Date": None}
         with atomic_path(target) as tmp:
             fig.savefig(
                 tmp,
