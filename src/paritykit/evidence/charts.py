@@ -34,6 +34,7 @@ import pandas as pd
 from paritykit import columns as C
 from paritykit import vocab
 from paritykit._atomic import atomic_path
+from paritykit.aggregate.outcomes import OUTCOME_COLUMNS
 from paritykit.analysis.quantitative import (
     COMBINATION,
     PREDOMINANT_METHOD,
@@ -54,6 +55,7 @@ __all__ = [
     "FIGURE_FORMATS",
     "MHSUD_COLOUR",
     "MS_COLOUR",
+    "RATE_INTERVAL_COLUMNS",
     "plot_level_shares",
     "plot_out_of_network_share",
     "plot_rate_ratios",
@@ -89,8 +91,10 @@ RATE_INTERVAL_COLUMNS: Final[dict[str, tuple[str, str]]] = {
     C.MS_RATE: (f"{C.MS_RATE}_low", f"{C.MS_RATE}_high"),
 }
 
-SUPPRESSED: Final = "suppressed"
 _INTERVAL_NAMES: Final = frozenset(n for pair in RATE_INTERVAL_COLUMNS.values() for n in pair)
+
+# Labels drawn where a value is missing.
+SUPPRESSED: Final = "suppressed"
 NOT_TESTED: Final = "not tested"
 NOT_ESTIMABLE: Final = "not estimable"
 
@@ -1241,8 +1245,6 @@ def _setting(classification: object, sub_classification: object) -> str:
 def _oon_table(outcomes: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """One row per group x side with the out-of-network share (and whether it is suppressed)."""
     frame = outcomes[outcomes[C.SIDE].isin(vocab.SIDES)].copy()
-    from paritykit.aggregate.outcomes import OUTCOME_COLUMNS
-
     keys = _key_columns(frame, OUTCOME_COLUMNS)
     frame = frame.reset_index(drop=True)
     withheld = (C.OUT_OF_NETWORK_CLAIMS, C.CLAIMS, C.OUT_OF_NETWORK_RATE)
