@@ -142,7 +142,7 @@ def _charts(
         )
     if rates is not None and len(rates):
         height = max(3.5, 0.35 * len(rates) + 1.5)
-        save(lambda ax: plot_rate_ratios(rates, ax=ax), "denial_rate_ratios", (8, height))
+        save(lambda ax: plot_rate_ratios(rates, ax=ax), "denial_rate_ratios", (10.5, height))
         focus = facts.plan_id if facts.plan_id in set(rates[C.PLAN_ID]) else None
         save(
             lambda ax: plot_rates_by_classification(rates, ax=ax, plan_id=focus),
