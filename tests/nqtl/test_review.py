@@ -386,3 +386,42 @@ def test_analysis_argument_adds_sufficiency_findings() -> None:
     assert review.findings["finding_kind"].tolist() == ["analysis_not_provided"]
     assert review.findings.loc[0, "nqtl_type"] == "prior_authorization"
     assert review.findings.loc[0, "classification"] == CLS
+
+
+def test_out_of_network_share_pools_the_network_classifications() -> None:
+    # A summary by classification puts every out-of-network claim in the OON classification.
+    inn, oon = "outpatient_in_network", "outpatient_out_of_network"
+    summary = pd.DataFrame(
+        {
+            "plan_id": ["P"] * 4,
+            "classification": [inn, inn, oon, oon],
+            "side": ["mhsud", "ms", "mhsud", "ms"],
+            "claims": [800, 950, 200, 50],
+            "out_of_network_claims": [0, 0, 200, 50],
+            "allowed_amount": [1.0, 1.0, 1.0, 1.0],
+        }
+    )
+    table = pair("network_admission", mh={"classification": inn}, ms={"classification": inn})
+    review = pk.nqtl_review(table, outcomes=summary)
+    test = review.outcome_tests.set_index(C.MEASURE).loc[C.OUT_OF_NETWORK_RATE]
+    assert (test[C.MHSUD_EVENTS], test[C.MHSUD_TRIALS]) == (200, 1000)
+    assert (test[C.MS_EVENTS], test[C.MS_TRIALS]) == (50, 1000)
+    assert test[C.FLAGGED]
+    rec = review.findings.iloc[0]
+    assert rec["finding_kind"] == "outcome_disparity"
+    assert "outpatient care (in- and out-of-network claims pooled) is 20.0%" in rec["finding"]
+    # The allowed amount per claim stays within the classification.
+    allowed = review.outcome_tests.set_index(C.MEASURE).loc[C.ALLOWED_PER_UNIT]
+    assert allowed[C.MHSUD_TRIALS] == 800
+
+
+def test_one_disclosure_request_per_nqtl_with_findings() -> None:
+    table = pair("prior_authorization", mh={"factors": "cost"}, ms={"applies": False})
+    review = pk.nqtl_review(table, outcomes=outcomes(60, 200, 40, 400))
+    requests = review.disclosure_requests()
+    assert len(requests) == 1
+    rec = requests.iloc[0]
+    assert rec["severity"] == "warning_sign"
+    assert set(rec["finding_kind"].split("; ")) == {"no_ms_counterpart", "outcome_disparity"}
+    assert "its own data on the prior-authorization denial rate" in rec["disclosure_request"]
+    assert pk.nqtl_review(pair()).disclosure_requests().empty

@@ -568,6 +568,38 @@ class NqtlReview:
         """Number of findings with severity ``"warning_sign"``."""
         return int((self.findings[C.SEVERITY] == "warning_sign").sum())
 
+    def disclosure_requests(self) -> pd.DataFrame:
+        """Return one disclosure request per NQTL with findings, most serious first.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``plan_id``, ``classification``, ``sub_classification``, ``nqtl_type``,
+            ``severity`` (the most serious), ``finding_kind`` (the kinds found, joined with
+            "; "), ``rule_basis`` (joined) and ``disclosure_request`` (the most specific one:
+            it asks for outcome data too when an outcome disparity was found). Meant for one
+            paragraph per NQTL in a complaint or request letter.
+        """
+        columns = [*_KEY, C.SEVERITY, C.FINDING_KIND, C.RULE_BASIS, C.DISCLOSURE_REQUEST]
+        if self.findings.empty:
+            return pd.DataFrame(columns=columns)
+        rows = []
+        keyed = self.findings.assign(_sub=self.findings[C.SUB_CLASSIFICATION].fillna(""))
+        group_keys = [C.PLAN_ID, C.CLASSIFICATION, "_sub", C.NQTL_TYPE]
+        for _, part in keyed.groupby(group_keys, sort=False):
+            first = part.iloc[0]  # findings are ordered most serious first
+            longest = max(part[C.DISCLOSURE_REQUEST], key=len)
+            rows.append(
+                {
+                    **{k: first[k] for k in _KEY},
+                    C.SEVERITY: first[C.SEVERITY],
+                    C.FINDING_KIND: "; ".join(dict.fromkeys(part[C.FINDING_KIND])),
+                    C.RULE_BASIS: "; ".join(dict.fromkeys(part[C.RULE_BASIS])),
+                    C.DISCLOSURE_REQUEST: longest,
+                }
+            )
+        return pd.DataFrame(rows, columns=columns)
+
     def summary(self) -> str:
         """Return a plain-text summary: counts, every finding, then the notes."""
         comp = self.comparisons
@@ -898,7 +930,7 @@ def _link_outcomes(
             continue
         cells = targets[targets[C.NQTL_TYPE].isin(users)][[C.PLAN_ID, C.CLASSIFICATION]]
         cells = cells.drop_duplicates()
-        sub = data.merge(cells, on=[C.PLAN_ID, C.CLASSIFICATION], how="inner")
+        sub = _cell_rows(data, cells, pool_network=measure == C.OUT_OF_NETWORK_RATE)
         present = sub[[C.PLAN_ID, C.CLASSIFICATION]].drop_duplicates()
         absent = cells.merge(present, how="left", indicator=True)
         for plan, cls, _ in absent[absent["_merge"] == "left_only"].itertuples(index=False):
@@ -973,6 +1005,30 @@ def _link_outcomes(
     return table.reset_index(drop=True), notes
 
 
+#: In- and out-of-network classifications of the same setting (pooled for the OON share).
+NETWORK_PARTNER: Final[dict[str, str]] = {
+    "inpatient_in_network": "inpatient_out_of_network",
+    "inpatient_out_of_network": "inpatient_in_network",
+    "outpatient_in_network": "outpatient_out_of_network",
+    "outpatient_out_of_network": "outpatient_in_network",
+}
+
+
+def _cell_rows(data: pd.DataFrame, cells: pd.DataFrame, *, pool_network: bool) -> pd.DataFrame:
+    """Outcome rows of each (plan, classification) cell, labelled with the cell's classification.
+
+    With ``pool_network`` the rows of the classification's in/out-of-network partner are added:
+    a summary by classification puts every out-of-network claim in the out-of-network
+    classification, so the out-of-network share of a setting needs both.
+    """
+    parts = []
+    for plan, cls in cells.itertuples(index=False):
+        wanted = {cls, NETWORK_PARTNER.get(cls, cls)} if pool_network else {cls}
+        rows = data[(data[C.PLAN_ID] == plan) & data[C.CLASSIFICATION].isin(wanted)]
+        parts.append(rows.assign(**{C.CLASSIFICATION: cls}))
+    return pd.concat(parts, ignore_index=True) if parts else data.iloc[0:0]
+
+
 def _descriptive_ratio(sub: pd.DataFrame, amount: str, trials: str) -> pd.DataFrame:
     """Mean allowed amount per claim per side and their ratio (not a test)."""
     sums = sub.groupby([C.PLAN_ID, C.CLASSIFICATION, C.SIDE])[[amount, trials]].sum()
@@ -1022,18 +1078,23 @@ def _outcome_findings(comparisons: pd.DataFrame, tests: pd.DataFrame) -> list[di
         }
         where = _where(rec[C.CLASSIFICATION])
         measure = _MEASURE_LABELS[rec[C.MEASURE]]
+        measured_in = where
+        if rec[C.MEASURE] == C.OUT_OF_NETWORK_RATE and rec[C.CLASSIFICATION] in NETWORK_PARTNER:
+            setting = str(rec[C.CLASSIFICATION]).split("_", 1)[0]
+            measured_in = f"{setting} care (in- and out-of-network claims pooled)"
         found.append(
             _finding(
                 key,
                 "outcome_disparity",
                 "warning_sign",
-                f"In operation, the MH/SUD {measure} in {where} is {rec[C.MHSUD_RATE]:.1%} "
+                f"In operation, the MH/SUD {measure} in {measured_in} is {rec[C.MHSUD_RATE]:.1%} "
                 f"against {rec[C.MS_RATE]:.1%} for M/S ({int(rec[C.MHSUD_EVENTS])} of "
                 f"{int(rec[C.MHSUD_TRIALS])} vs {int(rec[C.MS_EVENTS])} of "
                 f"{int(rec[C.MS_TRIALS])}; rate ratio {rec[C.RATE_RATIO]:.2f}, adjusted "
-                f"p = {rec[C.P_ADJUSTED]:.2g}), where the plan's {_label(kind)} applies to "
-                "MH/SUD benefits. A difference in outcomes is a warning sign that calls for the "
-                f"plan's in-operation analysis, not proof of a disparity in the NQTL. {_rule()} "
+                f"p = {rec[C.P_ADJUSTED]:.2g}), and the plan's {_label(kind)} applies to "
+                f"MH/SUD benefits in {where}. A difference in outcomes is a warning sign that "
+                "calls for the plan's in-operation analysis, not proof of a disparity in the "
+                f"NQTL. {_rule()} "
                 "(The 2024 rule also requires plans to collect and evaluate such data; that "
                 "part is not enforced federally since May 2025.) Question for the plan: what "
                 f"explains the difference, and how does its in-operation analysis of "
