@@ -1371,7 +1371,12 @@ def nqtl_review(
     nqtls: pd.DataFrame | str | os.PathLike[str],
     *,
     outcomes: pd.DataFrame | str | os.PathLike[str] | None = None,
-    analysis: pd.DataFrame | str | os.PathLike[str] | dict[str, Any] | None = None,
+    analysis: pd.DataFrame
+    | str
+    | os.PathLike[str]
+    | dict[str, Any]
+    | list[dict[str, Any]]
+    | None = None,
     alpha: float = 0.05,
     correction: Correction = "fdr_bh",
 ) -> NqtlReview:
