@@ -36,6 +36,11 @@ SHEET_NAMES: tuple[str, ...] = (
     "Method",
     "Provenance",
 )
+RATE_CHART_STEMS = (
+    "denial_rate_ratios",
+    "denial_rates_by_classification",
+    "out_of_network_share",
+)
 DISCLAIMER = (
     "Prepared with paritykit {version}. This workbook presents evidence, not legal advice. "
     "Outcome disparities are warning signs that call for the plan's comparative analysis, not "
@@ -68,7 +73,7 @@ def write_pack(
         _qtl_sheet(qtl, [p for p in charts if "level_shares" in p.name and p.suffix == ".png"]),
         _rates_sheet(
             rates_shown,
-            [p for p in charts if p.suffix == ".png" and ("rate" in p.name or "network" in p.name)],
+            [p for p in charts if p.suffix == ".png" and p.stem in RATE_CHART_STEMS],
         ),
         _stratified_sheet(analysis),
         _outcomes_sheet(outcomes_shown),

@@ -299,7 +299,7 @@ def _add_bar_chart(ws: Any, table: TableSpec, header_row: int, last_row: int) ->
     chart.grouping = "clustered"
     chart.title = spec.title
     chart.y_axis.title = spec.y_title
-    chart.height, chart.width = 8, 18
+    chart.height, chart.width = 10, 26
     for name in spec.values:
         col = columns.index(name) + 1
         data = Reference(ws, min_col=col, min_row=header_row, max_row=last_row)
