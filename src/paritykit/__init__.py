@@ -116,3 +116,21 @@ __all__ += [
     "sample_comparative_analysis",
     "sample_nqtls",
 ]
+
+# --- practices: scorecard and appeals (issue 6, part 2) ---
+from paritykit.analysis.denials import OpenDenials, open_denials
+from paritykit.analysis.payers import PayerScorecard, payer_scorecard
+from paritykit.evidence.appeal_letter import AppealLetter, draft_appeal_letter
+from paritykit.load.billing import BillingExport, BillingMapping, read_billing_export
+
+__all__ += [
+    "AppealLetter",
+    "BillingExport",
+    "BillingMapping",
+    "OpenDenials",
+    "PayerScorecard",
+    "draft_appeal_letter",
+    "open_denials",
+    "payer_scorecard",
+    "read_billing_export",
+]

@@ -424,6 +424,8 @@ WORDS = "words"
 DENIAL_DATE = "denial_date"
 # Payer scorecard (paritykit.payer_scorecard): one row per payer, or per payer x procedure code.
 GROUPING = "grouping"
+DENIAL_RATE_LOW = "denial_rate_low"
+DENIAL_RATE_HIGH = "denial_rate_high"
 #: Prefix of the denied-by-CARC-category counts (``denied_medical_necessity``, ...).
 DENIED_PREFIX = "denied_"
 DENIED_NO_REASON = "denied_no_reason"

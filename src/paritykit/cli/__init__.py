@@ -27,6 +27,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paritykit.cli.report",
     "paritykit.cli.issuers",
     "paritykit.cli.outcomes",
+    "paritykit.cli.payers",
+    "paritykit.cli.appeals",
+    "paritykit.cli.appeal_letter",
 )
 
 

@@ -1,0 +1,83 @@
+"""``paritykit appeal-letter``: draft an internal appeal for one denied claim (Markdown, DOCX)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from paritykit.analysis.denials import APPEAL_PLAN_TYPES
+from paritykit.cli._practice import billing_options, read_inputs
+
+__all__ = ["command"]
+
+
+@click.command("appeal-letter")
+@click.argument("remits", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--claim", "claim_id", required=True, help="The claim number (CLP01) to appeal.")
+@billing_options
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for appeal_letter_<claim>.md and .docx.",
+)
+@click.option(
+    "--plan-type",
+    type=click.Choice(list(APPEAL_PLAN_TYPES)),
+    default="erisa_insured",
+    show_default=True,
+    help="The plan type (decides the deadline rules and the regulations cited).",
+)
+@click.option(
+    "--plan-appeal-days",
+    type=click.IntRange(min=1),
+    default=None,
+    help="The appeal period the plan document states, if not 180 days.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Count days left from this date (YYYY-MM-DD; default today).",
+)
+def command(
+    remits: tuple[Path, ...],
+    claim_id: str,
+    billing: tuple[Path, ...],
+    mapping: str | None,
+    out_dir: Path,
+    plan_type: str,
+    plan_appeal_days: int | None,
+    as_of: dt.datetime | None,
+) -> None:
+    """Draft an internal appeal letter for a denied claim.
+
+    REMITS are X12 835 files or folders (or use --billing with --mapping). The letter states
+    the denial facts from the data, the filing deadline (counted from the denial date, else
+    the remittance date), a checklist of the clinical documentation that wins appeals, a
+    section for the treating clinician's letter, and parity disclosure requests citing 29 CFR
+    2590.712. Clinical facts are left as [bracketed placeholders] and never invented. A
+    draft, not legal advice. See docs/practices.md.
+    """
+    from paritykit.evidence.appeal_letter import draft_appeal_letter, write_appeal_letter
+
+    inputs = read_inputs(remits, billing, mapping)
+    day = (as_of or dt.datetime.now()).date()
+    letter = draft_appeal_letter(
+        inputs.claims,
+        claim_id=claim_id,
+        plan_type=plan_type,  # type: ignore[arg-type]
+        plan_appeal_days=plan_appeal_days,
+        as_of=day,
+        prepared_on=day,
+        data_source=", ".join(p.name for p, _ in inputs.files[:3])
+        + (" and more" if len(inputs.files) > 3 else ""),
+    )
+    written = write_appeal_letter(letter, out_dir)
+    click.echo(letter.summary())
+    click.echo("Wrote " + ", ".join(str(p) for p in written))
+    click.echo("Complete every [bracketed] item from the clinical record before sending.")

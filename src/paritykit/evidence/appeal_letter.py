@@ -1,0 +1,375 @@
+"""Draft an internal appeal of a denied claim: Markdown from a Jinja2 template, then DOCX.
+
+The letter states the denial facts taken from the remittance (or billing) data, the filing
+deadline from :func:`paritykit.appeal_deadlines`, a checklist of the clinical documentation
+that wins appeals, a section for the treating clinician's letter, and parity language citing
+29 CFR 2590.712 with the disclosure requests that follow from it. Its words live in
+``paritykit/templates/appeal_letter.md.j2``. Clinical facts are never invented: they appear as
+visible ``[bracketed placeholders]`` for the practice to fill from the clinical record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import html
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import pandas as pd
+
+from paritykit import columns as C
+from paritykit._atomic import atomic_write_text
+from paritykit._version import __version__
+from paritykit.analysis.appeals import AppealDeadlines, appeal_deadlines
+from paritykit.analysis.denials import AppealPlanType, deadline_plan_type
+from paritykit.classify.carc import classify_carc
+from paritykit.errors import ConfigurationError, DataValidationError
+
+if TYPE_CHECKING:
+    import jinja2
+
+__all__ = [
+    "APPEAL_TEMPLATE",
+    "DISCLAIMER_PHRASE",
+    "AppealLetter",
+    "draft_appeal_letter",
+    "write_appeal_letter",
+]
+
+#: The template file (package data under ``paritykit/templates``).
+APPEAL_TEMPLATE: Final = "appeal_letter.md.j2"
+#: A phrase every drafted letter carries.
+DISCLAIMER_PHRASE: Final = "This is not legal advice."
+_PLACEHOLDER: Final = re.compile(r"\[(?! \])[^\]\n]+\]")
+_MD_SPECIAL: Final = re.compile(r"([\\*_|])")
+_ERISA: Final = ("erisa_insured", "erisa_self_funded", "group", "grandfathered_group")
+_NQTL_WORDS: Final[dict[str, str]] = {
+    "authorization": "prior authorization",
+    "medical_necessity": "medical-necessity review",
+}
+
+
+@dataclass(frozen=True)
+class AppealLetter:
+    """A drafted appeal letter and the facts it rests on.
+
+    Attributes
+    ----------
+    claim_id, plan_id : str
+    markdown : str
+        The letter.
+    lines : pandas.DataFrame
+        The denied claim lines the letter describes.
+    deadlines : AppealDeadlines or None
+        None when the data has no denial or remittance date.
+    notice_date : datetime.date or None
+    notice_date_source : str or None
+        ``denial_date`` or ``payment_date (remittance date)``.
+    categories : tuple of str
+        CARC categories of the denial.
+    plan_type : str
+    placeholders : tuple of str
+        The ``[bracketed]`` items left for the practice to complete, in order.
+    """
+
+    claim_id: str
+    plan_id: str
+    markdown: str = field(repr=False)
+    lines: pd.DataFrame = field(repr=False)
+    deadlines: AppealDeadlines | None = field(repr=False)
+    notice_date: dt.date | None
+    notice_date_source: str | None
+    categories: tuple[str, ...]
+    plan_type: str
+    placeholders: tuple[str, ...] = field(default=(), repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The denied claim lines (a copy)."""
+        return self.lines.copy()
+
+    def summary(self) -> str:
+        """What the letter is about and how much is left to complete."""
+        due = (
+            f"file by {self.deadlines.appeal_filing_deadline:%Y-%m-%d}"
+            if self.deadlines is not None
+            else "deadline unknown (no notice date in the data)"
+        )
+        return (
+            f"Appeal letter for claim {self.claim_id} ({self.plan_id}); denial "
+            f"{', '.join(self.categories) or 'reason not given'}; {due}; "
+            f"{len(self.placeholders)} [bracketed] items to complete"
+        )
+
+    def _repr_html_(self) -> str:
+        return f"<p>{html.escape(self.summary())}</p><pre>{html.escape(self.markdown)}</pre>"
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("paritykit", "templates"),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_markdown_safe,
+    )
+
+
+def _markdown_safe(value: Any) -> Any:
+    """Escape Markdown markers in values (never in the template's own text)."""
+    if isinstance(value, str):
+        return _MD_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+    return value
+
+
+def _money(value: float) -> str:
+    return "[not reported]" if pd.isna(value) else f"${value:,.2f}"
+
+
+def _day(value: Any) -> str | None:
+    stamp = pd.to_datetime(value, errors="coerce")
+    return None if pd.isna(stamp) else f"{stamp:%Y-%m-%d}"
+
+
+def _joined(values: pd.Series) -> str:
+    seen = [str(v) for v in dict.fromkeys(v for v in values if v is not None and not pd.isna(v))]
+    return ", ".join(seen)
+
+
+def _col(lines: pd.DataFrame, name: str) -> pd.Series:
+    return (
+        lines[name] if name in lines.columns else pd.Series(None, index=lines.index, dtype=object)
+    )
+
+
+def draft_appeal_letter(
+    claim_lines: pd.DataFrame | Any,
+    *,
+    plan_type: AppealPlanType = "erisa_insured",
+    claim_id: str | None = None,
+    plan_appeal_days: int | None = None,
+    as_of: dt.date | str | None = None,
+    prepared_on: dt.date | None = None,
+    data_source: str = "remittance data",
+) -> AppealLetter:
+    """Draft an internal appeal for one denied claim.
+
+    Parameters
+    ----------
+    claim_lines : pandas.DataFrame, Remittances or BillingExport
+        Claim lines (read_835 or read_billing_export output, or a claims table). Only the
+        claim's denied lines are used.
+    plan_type : str, default "erisa_insured"
+        One of :data:`paritykit.analysis.denials.APPEAL_PLAN_TYPES`; decides the deadline
+        rules and which regulations the parity section cites.
+    claim_id : str, optional
+        The claim to appeal; required when the lines hold more than one claim.
+    plan_appeal_days : int, optional
+        The appeal period the plan states (see :func:`paritykit.appeal_deadlines`).
+    as_of : date, optional
+        Count the days left from this date (default: ``prepared_on``).
+    prepared_on : date, optional
+        The date printed as the drafting date (default: today).
+    data_source : str
+        Where the facts came from, as printed in the letter's first paragraph.
+
+    Returns
+    -------
+    AppealLetter
+
+    Raises
+    ------
+    ConfigurationError
+        No claim id was given for several claims, the claim is not in the data, or it has no
+        denied line.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lines = pd.DataFrame({"claim_id": ["C0002"], "line_number": [1],
+    ...     "plan_id": ["EXAMPLE BLUE PLAN"], "status": ["denied"], "denial_reason": ["50"],
+    ...     "procedure_code": ["90837"], "billed_amount": [200.0], "paid_amount": [0.0],
+    ...     "service_date": pd.to_datetime(["2024-03-04"]),
+    ...     "payment_date": pd.to_datetime(["2024-03-25"])})
+    >>> letter = draft_appeal_letter(lines, prepared_on=dt.date(2024, 4, 1))
+    >>> letter.deadlines.appeal_filing_deadline
+    datetime.date(2024, 9, 21)
+    >>> "[patient's name]" in letter.markdown, "29 CFR 2590.712(d)(1)" in letter.markdown
+    (True, True)
+    """
+    target = deadline_plan_type(plan_type)
+    data = getattr(claim_lines, "claims", claim_lines)
+    if not isinstance(data, pd.DataFrame):
+        raise ConfigurationError(
+            f"draft_appeal_letter takes claim lines as a DataFrame (or read_835 / "
+            f"read_billing_export results); got {type(claim_lines).__name__}."
+        )
+    for needed in (C.CLAIM_ID, C.PLAN_ID, C.STATUS):
+        if needed not in data.columns:
+            raise DataValidationError(
+                f"the claim lines lack column {needed!r}; found {list(map(str, data.columns))}.",
+                pd.DataFrame(),
+            )
+    ids = data[C.CLAIM_ID].astype(str)
+    if claim_id is None:
+        distinct = sorted(set(ids))
+        if len(distinct) != 1:
+            raise ConfigurationError(
+                f"the claim lines hold {len(distinct)} claims; pass claim_id= naming the one to "
+                f"appeal (for example {distinct[:3]})."
+            )
+        claim_id = distinct[0]
+    lines = data[ids == str(claim_id)]
+    if lines.empty:
+        raise ConfigurationError(
+            f"claim {claim_id!r} is not in the data; check the claim number (CLP01 on the 835, "
+            "the practice's claim id)."
+        )
+    denied = lines[lines[C.STATUS] == "denied"].copy()
+    if denied.empty:
+        raise ConfigurationError(
+            f"claim {claim_id!r} has no denied line (statuses: {_joined(lines[C.STATUS])}); "
+            "there is nothing to appeal."
+        )
+    if denied[C.PLAN_ID].nunique() > 1:
+        raise ConfigurationError(
+            f"claim {claim_id!r} was denied by several payers ({_joined(denied[C.PLAN_ID])}); "
+            "pass only one payer's lines."
+        )
+    reasons = classify_carc(pd.DataFrame({C.DENIAL_REASON: _col(denied, C.DENIAL_REASON)}))
+    categories = tuple(str(c) for c in dict.fromkeys(reasons[C.CARC_CATEGORY].dropna()))
+    labels = _joined(reasons[C.CARC_LABEL])
+
+    notice, source = None, None
+    for col, label in ((C.DENIAL_DATE, "denial date"), (C.PAYMENT_DATE, "remittance date")):
+        day = pd.to_datetime(_col(denied, col), errors="coerce").dropna()
+        if len(day):
+            notice, source = day.max().date(), label
+            break
+    prepared = prepared_on or dt.date.today()
+    counted = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or prepared)
+    deadlines = None
+    deadline_values = None
+    if notice is not None:
+        deadlines = appeal_deadlines(
+            notice,
+            plan_type=target,
+            plan_appeal_days=plan_appeal_days,  # type: ignore[arg-type]
+        )
+        filing = deadlines.to_frame().iloc[0]
+        deadline_values = {
+            "filing": f"{deadlines.appeal_filing_deadline:%B} "
+            f"{deadlines.appeal_filing_deadline.day}, {deadlines.appeal_filing_deadline.year}",
+            "period": filing[C.PERIOD],
+            "citation": filing[C.CITATION],
+            "as_of": f"{counted:%Y-%m-%d}",
+            "days_left": (deadlines.appeal_filing_deadline - counted).days,
+            "decision_period": deadlines.decision_period,
+            "external": (
+                f"{deadlines.external_review_deadline:%Y-%m-%d}"
+                if deadlines.external_review_deadline is not None
+                else None
+            ),
+            "notes": list(deadlines.notes),
+        }
+    services = pd.to_datetime(_col(denied, C.SERVICE_DATE), errors="coerce").dropna()
+    procedures = [
+        f"{code}" + (f" (modifier {mod})" if mod is not None and not pd.isna(mod) else "")
+        for code, mod in zip(
+            _col(denied, C.PROCEDURE_CODE), _col(denied, C.PROCEDURE_MODIFIERS), strict=True
+        )
+        if code is not None and not pd.isna(code)
+    ]
+    groups = _col(denied, C.DENIAL_GROUP_CODE)
+    codes = [
+        (f"{g}-{r}" if g is not None and not pd.isna(g) else str(r))
+        for g, r in zip(groups, _col(denied, C.DENIAL_REASON), strict=True)
+        if r is not None and not pd.isna(r)
+    ]
+    billed = pd.to_numeric(_col(denied, C.BILLED_AMOUNT), errors="coerce")
+    paid = pd.to_numeric(_col(denied, C.PAID_AMOUNT), errors="coerce")
+    facts = {
+        "claim_id": str(claim_id),
+        "plan_id": str(denied[C.PLAN_ID].iloc[0]),
+        "member_id": _joined(_col(denied, C.MEMBER_ID)) or None,
+        "payer_claim_control_number": _joined(_col(denied, C.PAYER_CLAIM_CONTROL_NUMBER)) or None,
+        "service_dates": ", ".join(sorted({f"{d:%Y-%m-%d}" for d in services}))
+        or "[date(s) of service]",
+        "procedures": ", ".join(dict.fromkeys(procedures)) or "[CPT/HCPCS code(s)]",
+        "billed": _money(float(billed.sum())) if billed.notna().any() else "[not reported]",
+        "paid": _money(float(paid.sum())) if paid.notna().any() else "[not reported]",
+        "reasons": ", ".join(dict.fromkeys(codes)) or "[denial reason code from the notice]",
+        "labels": labels or "[the plan's stated reason, from the notice]",
+        "categories": ", ".join(c.replace("_", " ") for c in categories) or "[not given]",
+        "notice_date": f"{notice:%Y-%m-%d}" if notice else "[date of the denial notice]",
+        "notice_source": source or "not in the data",
+        "diagnosis": _joined(_col(denied, C.DIAGNOSIS_CODE)) or None,
+    }
+    nqtl = [_NQTL_WORDS[c] for c in categories if c in _NQTL_WORDS]
+    networks = set(_col(denied, C.NETWORK_STATUS).dropna())
+    network_words = (
+        "in-network"
+        if networks == {"in"}
+        else "out-of-network"
+        if networks == {"out"}
+        else "[in-network or out-of-network]"
+    )
+    text = (
+        _environment()
+        .get_template(APPEAL_TEMPLATE)
+        .render(
+            version=__version__,
+            prepared_on=f"{prepared:%Y-%m-%d}",
+            data_source=data_source,
+            facts=facts,
+            deadline=deadline_values,
+            category_set=set(categories),
+            is_erisa=plan_type in _ERISA,
+            nqtl_words=" and ".join(nqtl)
+            if nqtl
+            else "[the limitation applied: for example medical-necessity review]",
+            network_words=network_words,
+        )
+    )
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return AppealLetter(
+        claim_id=str(claim_id),
+        plan_id=facts["plan_id"],
+        markdown=text,
+        lines=denied.reset_index(drop=True),
+        deadlines=deadlines,
+        notice_date=notice,
+        notice_date_source=source,
+        categories=categories,
+        plan_type=plan_type,
+        placeholders=tuple(_PLACEHOLDER.findall(text)),
+    )
+
+
+def write_appeal_letter(letter: AppealLetter, folder: str | os.PathLike[str]) -> list[Path]:
+    """Write ``appeal_letter_<claim>.md`` and ``.docx`` into ``folder`` (atomically).
+
+    Returns
+    -------
+    list of pathlib.Path
+        The Markdown and DOCX files.
+    """
+    from paritykit.evidence.documents import markdown_to_docx
+
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = "appeal_letter_" + re.sub(r"[^A-Za-z0-9._-]+", "_", letter.claim_id)
+    md = atomic_write_text(out / f"{stem}.md", letter.markdown)
+    docx = markdown_to_docx(
+        letter.markdown, out / f"{stem}.docx", title=f"Appeal of claim {letter.claim_id}"
+    )
+    return [md, docx]

@@ -1,0 +1,351 @@
+"""Write the payer scorecard as an Excel workbook with a chart (layout only; no statistics)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+import pandas as pd
+
+from paritykit import columns as C
+from paritykit._version import __version__
+from paritykit.evidence.workbook import NativeBarChart, SheetSpec, TableSpec, write_workbook
+from paritykit.privacy import SMALL_CELL_THRESHOLD, SUPPRESSED, suppress_small_cells
+
+if TYPE_CHECKING:
+    from paritykit.analysis.payers import PayerScorecard
+
+__all__ = ["SHEET_NAMES", "suppress_scorecard", "write_payer_workbook"]
+
+WORKBOOK: Final = "payer_scorecard.xlsx"
+CHART_STEM: Final = "payer_denial_rates"
+#: Sheets of the workbook, in order.
+SHEET_NAMES: Final[tuple[str, ...]] = (
+    "Scorecard",
+    "By procedure",
+    "Denial reasons",
+    "Chart",
+    "Method",
+    "Provenance",
+)
+DISCLAIMER: Final = (
+    "Prepared with paritykit {version}. Differences between payers are warning signs that call "
+    "for an explanation, not proof of a parity violation. This is not legal advice."
+)
+_COMPARISON: Final[tuple[str, ...]] = (
+    C.OTHER_PAYERS_DENIAL_RATE,
+    C.RATE_RATIO,
+    C.RATE_RATIO_LOW,
+    C.RATE_RATIO_HIGH,
+    C.P_VALUE,
+    C.P_ADJUSTED,
+)
+_SCORECARD: Final[tuple[str, ...]] = (
+    C.PLAN_ID,
+    C.CLAIMS,
+    C.CLAIM_LINES,
+    C.DENIED,
+    C.DENIAL_RATE,
+    C.DENIAL_RATE_LOW,
+    C.DENIAL_RATE_HIGH,
+    C.DAYS_TO_PAYMENT_MEDIAN,
+    C.OTHER_PAYERS_CLAIM_LINES,
+    C.OTHER_PAYERS_DENIED,
+    *_COMPARISON,
+    C.TEST,
+    C.FLAGGED,
+    C.NOTE,
+    SUPPRESSED,
+)
+_PROCEDURES: Final[tuple[str, ...]] = (
+    C.PLAN_ID,
+    C.PROCEDURE_CODE,
+    C.CLAIM_LINES,
+    C.DENIED,
+    C.DENIAL_RATE,
+    C.DENIAL_RATE_LOW,
+    C.DENIAL_RATE_HIGH,
+    C.PAID_LINES,
+    C.PAID_AMOUNT_MEDIAN,
+    C.PAID_AMOUNT_MEAN,
+    C.ALLOWED_AMOUNT_MEDIAN,
+    C.DAYS_TO_PAYMENT_MEDIAN,
+    C.OTHER_PAYERS_CLAIM_LINES,
+    C.OTHER_PAYERS_DENIED,
+    *_COMPARISON,
+    C.FLAGGED,
+    C.NOTE,
+    SUPPRESSED,
+)
+
+
+def suppress_scorecard(
+    table: pd.DataFrame, *, threshold: int = SMALL_CELL_THRESHOLD
+) -> pd.DataFrame:
+    """Blank counts from 1 to ``threshold - 1`` in a scorecard table and what reveals them.
+
+    A small ``claim_lines`` blanks the whole row; a small ``denied`` blanks the rate, its
+    interval and the comparison; a small ``paid_lines`` blanks the payment figures; small
+    other-payer counts blank the comparison.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"claims": [500], "claim_lines": [500], "denied": [4],
+    ...                   "denial_rate": [0.008]})
+    >>> suppress_scorecard(t)["suppressed"].tolist()
+    ['denied, denial_rate']
+    """
+    from paritykit.analysis.payers import DENIAL_CATEGORY_COLUMNS
+
+    rate = [C.DENIAL_RATE, C.DENIAL_RATE_LOW, C.DENIAL_RATE_HIGH]
+    paid = [
+        C.PAID_AMOUNT_MEDIAN,
+        C.PAID_AMOUNT_MEAN,
+        C.ALLOWED_AMOUNT_MEDIAN,
+        C.DAYS_TO_PAYMENT_MEDIAN,
+    ]
+    dependents = {
+        C.CLAIM_LINES: [*rate, *paid, *_COMPARISON],
+        C.DENIED: [*rate, *_COMPARISON],
+        C.PAID_LINES: paid,
+        C.OTHER_PAYERS_CLAIM_LINES: list(_COMPARISON),
+        C.OTHER_PAYERS_DENIED: list(_COMPARISON),
+    }
+    counts = [
+        C.CLAIMS,
+        C.CLAIM_LINES,
+        C.DENIED,
+        *DENIAL_CATEGORY_COLUMNS,
+        C.PAID_LINES,
+        C.OTHER_PAYERS_CLAIM_LINES,
+        C.OTHER_PAYERS_DENIED,
+    ]
+    return suppress_small_cells(
+        table,
+        counts=counts,
+        dependents=dependents,
+        whole_row_if=(C.CLAIM_LINES,),
+        threshold=threshold,
+    )
+
+
+def _pick(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    return frame[[c for c in columns if c in frame.columns]].reset_index(drop=True)
+
+
+def _save_chart(table: pd.DataFrame, card: PayerScorecard, out: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from paritykit.evidence.payer_charts import plot_payer_denial_rates
+
+    # the chart draws the table as shown (suppressed rates are not drawn)
+    frame = table.copy()
+    ax = plot_payer_denial_rates(frame)
+    # the table carries no alpha: label the interval from the scorecard
+    ax.set_xlabel(
+        f"share of claim lines denied (dot) with {1 - card.alpha:.0%} Wilson interval (bar)",
+        fontsize=9,
+    )
+    fig = ax.figure
+    try:
+        from paritykit.evidence.charts import save_figure
+    except ImportError:  # pragma: no cover - charts.py ships with the evidence pack
+        from paritykit._atomic import atomic_path
+
+        target = out / f"{CHART_STEM}.png"
+        with atomic_path(target) as tmp:
+            fig.savefig(tmp, dpi=110, bbox_inches="tight", format="png")
+        paths = [target]
+    else:
+        paths = save_figure(fig, out / CHART_STEM, formats=("png",), dpi=110)
+    plt.close(fig)
+    return paths
+
+
+def write_payer_workbook(
+    card: PayerScorecard,
+    out_dir: str | os.PathLike[str],
+    *,
+    inputs: Sequence[tuple[Path, str]] = (),
+    suppress: bool = True,
+    command: str = "",
+) -> list[Path]:
+    """Write ``payer_scorecard.xlsx`` and ``payer_denial_rates.png`` into ``out_dir``.
+
+    Parameters
+    ----------
+    card : PayerScorecard
+        From :func:`paritykit.payer_scorecard`.
+    out_dir : path
+        The folder (created if needed).
+    inputs : sequence of (path, kind)
+        Input files, listed with size and SHA-256 on the Provenance sheet.
+    suppress : bool
+        Apply small-cell suppression (:func:`suppress_scorecard`).
+    command : str
+        The command line that reproduces the workbook.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The workbook, then the chart image.
+    """
+    from paritykit.analysis.payers import DENIAL_CATEGORY_COLUMNS
+    from paritykit.report import file_sha256
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    table = card.to_frame()
+    table = suppress_scorecard(table) if suppress else table.assign(**{SUPPRESSED: ""})
+    images = _save_chart(table, card, out)
+    top = table[table[C.GROUPING] != "payer_procedure"]
+    procs = table[table[C.GROUPING] == "payer_procedure"]
+    used = [
+        c
+        for c in DENIAL_CATEGORY_COLUMNS
+        if pd.to_numeric(card.table[c], errors="coerce").fillna(0).sum() > 0
+    ]
+    reasons = _pick(table[table[C.DENIED] != 0], [C.PLAN_ID, C.PROCEDURE_CODE, C.DENIED, *used])
+    reasons[SUPPRESSED] = table.loc[table[C.DENIED] != 0, SUPPRESSED].to_numpy()
+    suppression_note = (
+        f"Counts from 1 to {SMALL_CELL_THRESHOLD - 1}, and figures that would reveal them, are "
+        "shown as <11 or 'suppressed'."
+        if suppress
+        else "Small-cell suppression is OFF (--no-suppress): for the practice's own use only."
+    )
+    sheets = [
+        SheetSpec(
+            "Scorecard",
+            "Payer scorecard: claim-line denial rates, each payer against all other payers",
+            notes=(DISCLAIMER.format(version=__version__), suppression_note),
+            tables=(
+                TableSpec(
+                    _pick(top, _SCORECARD),
+                    chart=NativeBarChart(
+                        C.PLAN_ID,
+                        (C.DENIAL_RATE, C.OTHER_PAYERS_DENIAL_RATE),
+                        "Denial rate: payer vs all other payers",
+                        "share of claim lines denied",
+                    ),
+                    count_columns=(C.OTHER_PAYERS_CLAIM_LINES, C.OTHER_PAYERS_DENIED),
+                ),
+            ),
+            wrap_columns=(C.NOTE,),
+        ),
+        SheetSpec(
+            "By procedure",
+            "Payer x procedure code: denials, paid per session, days to payment",
+            notes=(
+                "Paid per session: median and mean paid amount over lines adjudicated as "
+                "payable (a line paid 0 because the deductible applied counts at 0). Each row "
+                "is compared with the other payers' lines of the same code.",
+                suppression_note,
+            ),
+            tables=(
+                TableSpec(
+                    _pick(procs, _PROCEDURES),
+                    count_columns=(C.PAID_LINES, C.OTHER_PAYERS_CLAIM_LINES, C.OTHER_PAYERS_DENIED),
+                ),
+            )
+            if len(procs)
+            else (),
+        ),
+        SheetSpec(
+            "Denial reasons",
+            "Denied claim lines by CARC category",
+            notes=(
+                f"CARC categories from paritykit's table version {card.carc_table_version}; "
+                "denied_unknown: a code the table does not know; denied_no_reason: no code.",
+                suppression_note,
+            ),
+            tables=(TableSpec(reasons),),
+        ),
+        SheetSpec(
+            "Chart",
+            "Claim-line denial rate by payer with its interval",
+            notes=("The dashed line is the rate over all payers.",),
+            images=tuple(p for p in images if p.suffix == ".png"),
+        ),
+        _method_sheet(card, suppress),
+        _provenance_sheet(inputs, command, file_sha256),
+    ]
+    workbook = write_workbook(sheets, out / WORKBOOK)
+    return [workbook, *images]
+
+
+def _method_sheet(card: PayerScorecard, suppress: bool) -> SheetSpec:
+    from paritykit.stats.compare import TEST_CHI_SQUARE, TEST_FISHER_SMALL
+
+    rows = [
+        ("unit", "claim line (one session or service); claims = distinct claim numbers"),
+        (
+            "denial rate",
+            "denied lines / lines; denied = CLP02 4, or a line paid 0 with a denial CARC",
+        ),
+        ("interval", f"Wilson score interval, {1 - card.alpha:.0%} confidence"),
+        (
+            "payer comparison",
+            "each payer's denied lines against all other payers' pooled lines: "
+            f"{TEST_CHI_SQUARE}; {TEST_FISHER_SMALL}; rate ratio with the Katz log interval",
+        ),
+        (
+            "multiple comparisons",
+            f"{card.correction} across payers (and separately across payer x procedure rows); "
+            "flagged = adjusted p-value below alpha and the payer denies more often",
+        ),
+        ("alpha", f"{card.alpha:g}"),
+        ("denial categories", f"paritykit CARC table version {card.carc_table_version}"),
+        (
+            "paid per session",
+            "median and mean paid amount of lines adjudicated as payable, per procedure code",
+        ),
+        ("days to payment", "median of payment date (835 BPR16) minus service date, paid lines"),
+        (
+            "small-cell suppression",
+            f"on: counts 1-{SMALL_CELL_THRESHOLD - 1} and values derived from them withheld"
+            if suppress
+            else "OFF (--no-suppress): do not share this workbook",
+        ),
+        ("claim lines scored", str(card.lines)),
+    ]
+    return SheetSpec(
+        "Method",
+        "Method",
+        notes=(DISCLAIMER.format(version=__version__),),
+        tables=(TableSpec(pd.DataFrame(rows, columns=["item", "value"])),),
+        wrap_columns=("value",),
+    )
+
+
+def _provenance_sheet(inputs: Sequence[tuple[Path, str]], command: str, sha) -> SheetSpec:  # type: ignore[no-untyped-def]
+    about = pd.DataFrame(
+        [
+            ("paritykit version", __version__),
+            ("python", platform.python_version()),
+            ("platform", sys.platform),
+            ("generated (UTC)", dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")),
+            ("command to reproduce", command),
+        ],
+        columns=["item", "value"],
+    )
+    files = pd.DataFrame(
+        [
+            {"file": Path(p).name, "kind": kind, "bytes": Path(p).stat().st_size, "sha256": sha(p)}
+            for p, kind in inputs
+        ],
+        columns=["file", "kind", "bytes", "sha256"],
+    )
+    return SheetSpec(
+        "Provenance",
+        "Provenance",
+        notes=("Input files with sizes and SHA-256 hashes; rerun the command to reproduce.",),
+        tables=(TableSpec(about, "Run"), TableSpec(files, "Inputs")),
+    )
