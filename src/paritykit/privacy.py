@@ -10,6 +10,7 @@ These functions transform tables; they never compute statistics.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
@@ -22,6 +23,7 @@ __all__ = [
     "SMALL_CELL_THRESHOLD",
     "SUPPRESSED",
     "is_small_count",
+    "mask_small_counts_in_text",
     "suppress_outcomes",
     "suppress_rates",
     "suppress_small_cells",
@@ -187,3 +189,30 @@ def suppress_rates(rates: pd.DataFrame, *, threshold: int = SMALL_CELL_THRESHOLD
         dependents=dependents,
         threshold=threshold,
     )
+
+
+_COUNT_PAIR = re.compile(r"\b(\d[\d,]*) of (\d[\d,]*)\b")
+
+
+def mask_small_counts_in_text(text: str, threshold: int = SMALL_CELL_THRESHOLD) -> str:
+    """Replace "k of n" phrases that contain a count from 1 to ``threshold - 1``.
+
+    Examples
+    --------
+    >>> mask_small_counts_in_text("denied 3 of 250 vs 40 of 900")
+    'denied fewer than 11 of 250 (suppressed) vs 40 of 900'
+    """
+
+    def small(number: str) -> bool:
+        value = int(number.replace(",", ""))
+        return 1 <= value < threshold
+
+    def replace(match: re.Match[str]) -> str:
+        k, n = match.group(1), match.group(2)
+        if small(n):
+            return f"fewer than {threshold} of fewer than {threshold} (suppressed)"
+        if small(k):
+            return f"fewer than {threshold} of {n} (suppressed)"
+        return match.group(0)
+
+    return _COUNT_PAIR.sub(replace, text)

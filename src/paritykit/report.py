@@ -28,7 +28,12 @@ from paritykit.analysis.quantitative import QuantitativeTestResult, quantitative
 from paritykit.errors import ConfigurationError
 from paritykit.load.benefits import read_benefits
 from paritykit.load.plan_facts import PlanFacts, read_plan_facts
-from paritykit.privacy import SMALL_CELL_THRESHOLD, suppress_outcomes, suppress_rates
+from paritykit.privacy import (
+    SMALL_CELL_THRESHOLD,
+    mask_small_counts_in_text,
+    suppress_outcomes,
+    suppress_rates,
+)
 
 __all__ = ["FINDING_COLUMNS", "EvidencePack", "build_evidence_pack", "file_sha256"]
 
@@ -151,6 +156,7 @@ def build_evidence_pack(
     plan: str | os.PathLike[str] | dict[str, object] | PlanFacts,
     out: str | os.PathLike[str],
     claims: str | os.PathLike[str] | pd.DataFrame | None = None,
+    nqtls: str | os.PathLike[str] | pd.DataFrame | None = None,
     suppress: bool = True,
     alpha: float = 0.05,
     correction: str = "fdr_bh",
@@ -168,6 +174,9 @@ def build_evidence_pack(
         Output folder; created when missing. Files there with the same names are replaced.
     claims : path or pandas.DataFrame, optional
         Claim lines (claims data contract). Lines failing validation are excluded and counted.
+    nqtls : path or pandas.DataFrame, optional
+        An NQTL inventory. Default: the ``NQTLs`` sheet of the benefits workbook, when it has
+        one. Reviewed with :func:`paritykit.nqtl_review`, linked to the claims outcomes.
     suppress : bool
         Suppress counts from 1 to 10 and what could reveal them (default). ``False`` is for
         internal analysis only and is recorded in the Method sheet.
@@ -192,14 +201,28 @@ def build_evidence_pack(
     analysis = (
         _claims_analysis(claims, alpha=alpha, correction=correction) if claims is not None else None
     )
-    inputs = _inputs_table(benefits, plan, claims)
+    if nqtls is None:
+        nqtls = _nqtl_sheet_of(benefits)
+    review = None
+    if nqtls is not None:
+        from paritykit.analysis.nqtl import nqtl_review
+
+        review = nqtl_review(
+            nqtls,
+            outcomes=analysis["outcomes"] if analysis is not None else None,
+            alpha=alpha,
+            correction=correction,
+        )
+    inputs = _inputs_table(benefits, plan, claims, nqtls)
     outcomes_shown = rates_shown = None
     if analysis is not None:
         outcomes_shown = (
             suppress_outcomes(analysis["outcomes"]) if suppress else analysis["outcomes"]
         )
         rates_shown = suppress_rates(analysis["rates"]) if suppress else analysis["rates"]
-    findings = _findings(qtl, analysis, rates_shown, facts, alpha)
+    findings = _findings(qtl, analysis, rates_shown, facts, alpha, review)
+    if suppress:
+        findings[C.FINDING] = findings[C.FINDING].map(mask_small_counts_in_text)
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".paritykit-staging-", dir=out_dir))
@@ -209,6 +232,7 @@ def build_evidence_pack(
             facts=facts,
             benefits_table=table,
             qtl=qtl,
+            review=review,
             analysis=analysis,
             outcomes_shown=outcomes_shown,
             rates_shown=rates_shown,
@@ -266,9 +290,34 @@ def _claims_analysis(
     }
 
 
-def _inputs_table(benefits: Any, plan: Any, claims: Any) -> pd.DataFrame:
+def _nqtl_sheet_of(benefits: Any) -> str | os.PathLike[str] | None:
+    """The benefits workbook itself, when it has an NQTLs sheet."""
+    if not isinstance(benefits, str | os.PathLike):
+        return None
+    path = Path(benefits)
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return None
+    from openpyxl import load_workbook
+
+    from paritykit.load.nqtl import NQTL_SHEET
+
+    workbook = load_workbook(path, read_only=True)
+    try:
+        names = {n.lower() for n in workbook.sheetnames}
+    finally:
+        workbook.close()
+    return path if NQTL_SHEET.lower() in names else None
+
+
+def _inputs_table(benefits: Any, plan: Any, claims: Any, nqtls: Any = None) -> pd.DataFrame:
     rows = []
-    for role, source in (("benefits", benefits), ("plan facts", plan), ("claims", claims)):
+    sources = (
+        ("benefits", benefits),
+        ("plan facts", plan),
+        ("claims", claims),
+        ("nqtls", None if nqtls is benefits or str(nqtls) == str(benefits) else nqtls),
+    )
+    for role, source in sources:
         if source is None:
             continue
         if isinstance(source, str | os.PathLike) and Path(source).is_file():
@@ -323,8 +372,23 @@ def _findings(
     rates_shown: pd.DataFrame | None,
     facts: PlanFacts,
     alpha: float,
+    review: Any = None,
 ) -> pd.DataFrame:
     rows: list[dict[str, Any]] = []
+    if review is not None:
+        for rec in review.findings.to_dict("records"):
+            rows.append(
+                {
+                    C.SEVERITY: rec[C.SEVERITY],
+                    "source": "nqtl",
+                    C.PLAN_ID: rec[C.PLAN_ID],
+                    C.FINDING: rec[C.FINDING],
+                    "exhibit": "Exhibit F",
+                    C.CITATION: rec[C.CITATION],
+                    "rule_basis": rec[C.RULE_BASIS],
+                    "disclosure_request": rec[C.DISCLOSURE_REQUEST] or "",
+                }
+            )
     for rec in qtl.findings.to_dict("records"):
         rows.append(
             {
@@ -384,7 +448,7 @@ def _findings(
         keep = frame[C.PLAN_ID].isin([facts.plan_id, "all plans"])
         frame = frame[keep]
     frame = frame.assign(_o=frame[C.SEVERITY].map(_SEVERITY_ORDER).fillna(9))
-    frame = frame.sort_values(["_o", C.PLAN_ID], kind="stable").drop(columns="_o")
+    frame = frame.sort_values(["_o", "exhibit", C.PLAN_ID], kind="stable").drop(columns="_o")
     frame.insert(0, "rank", range(1, len(frame) + 1))
     return frame.reset_index(drop=True)
 

@@ -290,7 +290,7 @@ def test_header_only_file(tmp_path: Path) -> None:
 def test_template_reads_back_untouched(tmp_path: Path) -> None:
     path = write_benefits_template(tmp_path / "template.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Instructions", "Benefits"]
+    assert wb.sheetnames == ["Instructions", "Benefits", "NQTLs"]
     validations = wb["Benefits"].data_validations.dataValidation
     lists = {str(dv.sqref).split(":")[0][0]: dv.formula1 for dv in validations}
     assert "inpatient_in_network" in lists["C"]  # classification drop-down
@@ -298,3 +298,5 @@ def test_template_reads_back_untouched(tmp_path: Path) -> None:
     table = pk.read_benefits(path)
     assert table["plan_id"].unique().tolist() == ["EXAMPLE-PLAN"]
     assert pk.quantitative_test(table).to_frame()["compliant"].all()
+    nqtls = pk.read_nqtls(path)
+    assert set(nqtls["plan_id"]) == {"EXAMPLE-PLAN"}

@@ -23,7 +23,10 @@ def command() -> None:
     help="Where to write the sample benefits (.xlsx, .csv or .parquet).",
 )
 def benefits(out: Path) -> None:
-    """Write the benefit designs of the three fictional sample plans."""
+    """Write the benefit designs of the three fictional sample plans.
+
+    An .xlsx file also gets the plans' NQTL inventories as an 'NQTLs' sheet.
+    """
     from paritykit._atomic import atomic_path
     from paritykit.evidence.template import write_benefits_workbook
     from paritykit.synth.benefits import sample_benefits
@@ -31,7 +34,9 @@ def benefits(out: Path) -> None:
     table = sample_benefits()
     suffix = out.suffix.lower()
     if suffix == ".xlsx":
-        write_benefits_workbook(table, out)
+        from paritykit.synth.nqtls import sample_nqtls
+
+        write_benefits_workbook(table, out, nqtls=sample_nqtls())
     elif suffix in (".csv", ".parquet"):
         with atomic_path(out) as tmp:
             if suffix == ".csv":

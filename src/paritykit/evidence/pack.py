@@ -18,7 +18,13 @@ from paritykit import columns as C
 from paritykit._version import __version__
 from paritykit.analysis.quantitative import DETERMINATION_COLUMNS, LEVEL_COLUMNS
 from paritykit.evidence.workbook import NativeBarChart, SheetSpec, TableSpec, write_workbook
-from paritykit.privacy import SMALL_CELL_THRESHOLD, suppress_small_cells
+from paritykit.privacy import (
+    SMALL_CELL_THRESHOLD,
+    SUPPRESSED,
+    mask_small_counts_in_text,
+    suppress_rates,
+    suppress_small_cells,
+)
 
 __all__ = ["EXHIBITS", "SHEET_NAMES", "write_pack"]
 
@@ -30,6 +36,12 @@ EXHIBITS: dict[str, tuple[str, str]] = {
     "Exhibit D": ("Outcome data", "Aggregated claim outcomes behind every figure"),
     "Exhibit E": ("Excluded data", "Data excluded from the analysis, and why"),
 }
+#: The NQTL exhibit, present when an NQTL inventory was reviewed.
+NQTL_EXHIBIT: tuple[str, str, str] = (
+    "Exhibit F",
+    "NQTL review",
+    "Non-quantitative treatment limitations, as written and in operation",
+)
 SHEET_NAMES: tuple[str, ...] = (
     "Summary",
     *(sheet for sheet, _ in EXHIBITS.values()),
@@ -54,6 +66,7 @@ def write_pack(
     facts: Any,
     benefits_table: pd.DataFrame,
     qtl: Any,
+    review: Any,
     analysis: dict[str, Any] | None,
     outcomes_shown: pd.DataFrame | None,
     rates_shown: pd.DataFrame | None,
@@ -81,8 +94,10 @@ def write_pack(
         _method_sheet(qtl, analysis, suppress, alpha, correction),
         _provenance_sheet(inputs, command),
     ]
+    if review is not None:
+        sheets.insert(6, _nqtl_sheet(review, suppress))
     workbook = write_workbook(sheets, staging / "evidence.xlsx")
-    letters = _letters(staging, facts, findings, suppress)
+    letters = _letters(staging, facts, findings, suppress, nqtl=review is not None)
     files = [workbook, *charts, *letters]
     manifest = write_manifest(files, staging, inputs)
     return [*files, manifest]
@@ -446,12 +461,52 @@ def _provenance_sheet(inputs: pd.DataFrame, command: str) -> SheetSpec:
     )
 
 
-def _letters(staging: Path, facts: Any, findings: pd.DataFrame, suppress: bool) -> list[Path]:
+def _nqtl_sheet(review: Any, suppress: bool) -> SheetSpec:
+    label, sheet, title = NQTL_EXHIBIT
+    notes = (
+        "Each NQTL side by side for MH/SUD and M/S in the same classification, then the "
+        "findings: warning signs that call for the plan's comparative analysis, not proof of a "
+        "violation (29 CFR 2590.712(c)(4)).",
+        "Rule basis: 2013 rule and 2021 statute (enforced); 2024 rule provisions are not "
+        "federally enforced since 15 May 2025 (states may enforce).",
+    )
+    findings = review.findings.copy()
+    tests = review.outcome_tests
+    if suppress:
+        findings[C.FINDING] = findings[C.FINDING].map(mask_small_counts_in_text)
+    if suppress and len(tests):
+        tests = suppress_rates(tests)
+        keys = [C.PLAN_ID, C.CLASSIFICATION, "nqtl_type", C.MEASURE]
+        hidden = tests.loc[tests[SUPPRESSED] != "", keys].drop_duplicates()
+        if len(hidden):
+            marker = findings[keys].merge(hidden.assign(_hide=True), how="left", on=keys)
+            mask = marker["_hide"].fillna(False).astype(bool).to_numpy()
+            linked = [C.MHSUD_RATE, C.MS_RATE, C.RATE_RATIO, C.P_ADJUSTED]
+            findings.loc[mask, linked] = float("nan")
+            findings[SUPPRESSED] = ["" if not m else ", ".join(linked) for m in mask]
+    return SheetSpec(
+        sheet,
+        title,
+        exhibit=label,
+        notes=notes,
+        tables=(
+            TableSpec(findings, "Findings"),
+            TableSpec(review.to_frame(), "Side-by-side comparison"),
+            TableSpec(tests, "In-operation measures linked to each NQTL"),
+        ),
+        wrap_columns=(C.FINDING, C.DISCLOSURE_REQUEST),
+    )
+
+
+def _letters(
+    staging: Path, facts: Any, findings: pd.DataFrame, suppress: bool, *, nqtl: bool = False
+) -> list[Path]:
     from paritykit.analysis.jurisdiction import regulators_for
     from paritykit.evidence.letters import ComplaintContext, write_complaint_letter
 
     exhibits = pd.DataFrame(
         [{"exhibit": k, "title": t, "sheet": s} for k, (s, t) in EXHIBITS.items()]
+        + ([dict(zip(("exhibit", "sheet", "title"), NQTL_EXHIBIT, strict=True))] if nqtl else [])
     )
     context = ComplaintContext(
         facts=facts,

@@ -37,7 +37,11 @@ _WIDTHS = {
 
 
 def write_benefits_workbook(
-    benefits: pd.DataFrame, path: str | os.PathLike[str], *, instructions: bool = True
+    benefits: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    instructions: bool = True,
+    nqtls: pd.DataFrame | None = None,
 ) -> Path:
     """Write a benefits table as an input workbook (atomically) and return its path.
 
@@ -49,6 +53,9 @@ def write_benefits_workbook(
         The ``.xlsx`` file to write.
     instructions : bool
         Add the ``Instructions`` sheet.
+    nqtls : pandas.DataFrame, optional
+        An NQTL inventory to add as the ``NQTLs`` sheet (read by ``paritykit report`` and
+        :func:`paritykit.read_nqtls`).
 
     Returns
     -------
@@ -131,6 +138,10 @@ def write_benefits_workbook(
         for row in info.iter_rows(min_row=6):
             row[1].alignment = Alignment(wrap_text=True, vertical="top")
         workbook.active = workbook.sheetnames.index(BENEFITS_SHEET)
+    if nqtls is not None:
+        from paritykit.evidence.nqtl_template import write_nqtl_sheet
+
+        write_nqtl_sheet(workbook, nqtls)
     with atomic_path(path) as tmp:
         workbook.save(tmp)
     return Path(path)
@@ -150,7 +161,10 @@ def write_benefits_template(path: str | os.PathLike[str]) -> Path:
     ['EXAMPLE-PLAN']
     """
     from paritykit.synth.benefits import sample_benefits
+    from paritykit.synth.nqtls import sample_nqtls
 
     example = sample_benefits()
     example = example[example[C.PLAN_ID] == "SAMPLE-A"].assign(**{C.PLAN_ID: "EXAMPLE-PLAN"})
-    return write_benefits_workbook(example, path)
+    nqtls = sample_nqtls()
+    nqtls = nqtls[nqtls[C.PLAN_ID] == "SAMPLE-A"].assign(**{C.PLAN_ID: "EXAMPLE-PLAN"})
+    return write_benefits_workbook(example, path, nqtls=nqtls)
