@@ -15,6 +15,7 @@ from paritykit.evidence.pack import SHEET_NAMES
 from paritykit.evidence.template import write_benefits_workbook
 from paritykit.evidence.workbook import number_format_for
 from paritykit.synth.benefits import sample_benefits, sample_plan_facts
+from paritykit.synth.nqtls import sample_nqtls
 
 COUNT_HEADERS = {
     "claims",
@@ -34,7 +35,9 @@ COUNT_HEADERS = {
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("inputs")
-    benefits = write_benefits_workbook(sample_benefits(), root / "benefits.xlsx")
+    benefits = write_benefits_workbook(
+        sample_benefits(), root / "benefits.xlsx", nqtls=sample_nqtls()
+    )
     plan = root / "plan.yaml"
     plan.write_text(yaml.safe_dump(sample_plan_facts("SAMPLE-B")))
     claims = root / "claims.parquet"
@@ -184,7 +187,7 @@ def test_findings_are_ordered_and_point_to_exhibits(pack: pk.EvidencePack) -> No
     findings = pack.findings
     assert len(findings)
     assert findings["severity"].iloc[0] == "noncompliant"
-    assert set(findings["exhibit"]) <= {"Exhibit A", "Exhibit B", "Exhibit C"}
+    assert set(findings["exhibit"]) <= {"Exhibit A", "Exhibit B", "Exhibit C", "Exhibit F"}
     assert (findings["plan_id"].isin(["SAMPLE-B", "all plans"])).all()
 
 
@@ -241,3 +244,20 @@ def test_rebuild_gives_identical_numbers_and_input_hashes(
     assert (pack.out_dir / "complaint_letter.md").read_text() == (
         again.out_dir / "complaint_letter.md"
     ).read_text()
+
+
+def test_nqtl_exhibit_from_the_benefits_workbook(pack: pk.EvidencePack) -> None:
+    wb = openpyxl.load_workbook(pack.out_dir / "evidence.xlsx")
+    assert "NQTL review" in wb.sheetnames
+    nqtl = pack.findings[pack.findings["source"] == "nqtl"]
+    assert len(nqtl) and set(nqtl["exhibit"]) == {"Exhibit F"}
+    letter = (pack.out_dir / "complaint_letter.md").read_text()
+    assert "Exhibit F" in letter
+
+
+def test_small_counts_are_masked_in_text() -> None:
+    from paritykit.privacy import mask_small_counts_in_text
+
+    assert mask_small_counts_in_text("94 of 2346") == "94 of 2346"
+    assert "3 of" not in mask_small_counts_in_text("denied 3 of 250")
+    assert "(suppressed)" in mask_small_counts_in_text("denied 12 of 7")

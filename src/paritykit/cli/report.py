@@ -34,6 +34,13 @@ __all__ = ["command"]
     help="Claim lines (CSV or Parquet file, folder or glob) in the claims contract.",
 )
 @click.option(
+    "--nqtls",
+    "nqtls",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="NQTL inventory (default: the NQTLs sheet of the benefits workbook, if any).",
+)
+@click.option(
     "--out",
     "out",
     required=True,
@@ -63,6 +70,7 @@ def command(
     benefits: Path,
     plan: Path,
     claims: Path | None,
+    nqtls: Path | None,
     out: Path,
     no_suppress: bool,
     alpha: float,
@@ -84,6 +92,7 @@ def command(
         benefits,
         plan=plan,
         claims=claims,
+        nqtls=nqtls,
         out=out,
         suppress=not no_suppress,
         alpha=alpha,
