@@ -30,6 +30,15 @@ def test_issuers_command_writes_tables_and_chart(shared_data: Path, tmp_path: Pa
     exclusions = pd.read_csv(out / "exclusions.csv")
     assert exclusions["reason"].notna().all()
     assert dict(plt.rcParams) == before  # no global style change
+    import openpyxl
+
+    from paritykit.evidence.issuer_workbook import ISSUER_SHEETS
+
+    workbook = openpyxl.load_workbook(out / "issuers.xlsx")
+    assert workbook.sheetnames == list(ISSUER_SHEETS)
+    provenance = [c.value for row in workbook["Provenance"].iter_rows() for c in row]
+    assert PUF_NAME in provenance
+    assert any(isinstance(v, str) and len(v) == 64 for v in provenance)  # the file's SHA-256
 
 
 def test_issuers_command_unknown_issuer_is_one_line_error(shared_data: Path, tmp_path: Path):

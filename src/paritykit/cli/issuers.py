@@ -27,17 +27,18 @@ __all__ = ["command"]
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for the CSV tables and the chart.",
+    help="Folder for issuers.xlsx, the CSV tables and the chart.",
 )
 def command(
     puf: Path, state: str | None, issuer_id: str | None, filters: str, out_dir: Path
 ) -> None:
     """Compare insurers' claim denial rates in the CMS Transparency in Coverage file PUF.
 
-    PUF is the TC-PUF .xlsx workbook as CMS publishes it. Writes rates, comparisons,
-    appeals, pooled figures and exclusions as CSV files, and a ranked dot plot
-    (issuer_ranking.png) to --out. Self-reported, unaudited figures from HealthCare.gov
-    states, two years old: warning signs, not proof. See docs/public-data.md.
+    PUF is the TC-PUF .xlsx workbook as CMS publishes it. Writes issuers.xlsx (rates,
+    comparisons, appeals, pooled figures, exclusions, method and provenance), the same tables
+    as CSV files, and a ranked dot plot (issuer_ranking.png) to --out. Self-reported,
+    unaudited figures from HealthCare.gov states, two years old: warning signs, not proof.
+    See docs/public-data.md.
     """
     from paritykit._atomic import atomic_path
     from paritykit.analysis.issuers import issuer_denials
@@ -89,5 +90,31 @@ def command(
         ax.figure.savefig(tmp, dpi=150, bbox_inches="tight", format="png")
     plt.close(ax.figure)
 
+    import shlex
+    import sys
+
+    import pandas as pd
+
+    from paritykit.evidence.issuer_workbook import write_issuer_workbook
+    from paritykit.report import file_sha256
+
+    inputs = pd.DataFrame(
+        [
+            {
+                "input": "TC-PUF",
+                "file": puf.name,
+                "bytes": puf.stat().st_size,
+                "sha256": file_sha256(puf),
+            }
+        ]
+    )
+    write_issuer_workbook(
+        result,
+        out_dir / "issuers.xlsx",
+        inputs=inputs,
+        command=shlex.join(["paritykit", *sys.argv[1:]]),
+        state=state,
+        chart=out_dir / "issuer_ranking.png",
+    )
     click.echo(result.summary())
-    click.echo(f"Wrote {len(tables)} CSV tables and issuer_ranking.png to {out_dir}")
+    click.echo(f"Wrote issuers.xlsx, {len(tables)} CSV tables and issuer_ranking.png to {out_dir}")

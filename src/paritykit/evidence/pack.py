@@ -26,7 +26,7 @@ from paritykit.privacy import (
     suppress_small_cells,
 )
 
-__all__ = ["EXHIBITS", "SHEET_NAMES", "write_pack"]
+__all__ = ["EXHIBITS", "SHEET_NAMES", "provenance_sheet", "write_pack"]
 
 #: Exhibit label -> (sheet name, title).
 EXHIBITS: dict[str, tuple[str, str]] = {
@@ -92,7 +92,7 @@ def write_pack(
         _outcomes_sheet(outcomes_shown),
         _excluded_sheet(benefits_table, analysis, suppress),
         _method_sheet(qtl, analysis, suppress, alpha, correction),
-        _provenance_sheet(inputs, command),
+        provenance_sheet(inputs, command),
     ]
     if review is not None:
         sheets.insert(6, _nqtl_sheet(review, suppress))
@@ -439,7 +439,8 @@ def _method_sheet(
     )
 
 
-def _provenance_sheet(inputs: pd.DataFrame, command: str) -> SheetSpec:
+def provenance_sheet(inputs: pd.DataFrame, command: str) -> SheetSpec:
+    """The Provenance sheet: run facts, the command, and the inputs with SHA-256 hashes."""
     about = pd.DataFrame(
         [
             ("paritykit version", __version__),
