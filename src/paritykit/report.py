@@ -192,6 +192,19 @@ def build_evidence_pack(
     EvidencePack
         ``out_dir/evidence.xlsx``, ``charts/*.png|pdf``, ``complaint_letter.docx|md`` and
         ``manifest.json`` (every file with its SHA-256).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import paritykit as pk
+    >>> from paritykit.synth.benefits import sample_benefits, sample_plan_facts
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "pack"
+    >>> pack = pk.build_evidence_pack(sample_benefits(), plan=sample_plan_facts("SAMPLE-B"),
+    ...                               out=out)
+    >>> sorted(p.name for p in pack.files if p.parent == out)
+    ['complaint_letter.docx', 'complaint_letter.md', 'evidence.xlsx', 'manifest.json']
+    >>> pack.findings["severity"].iloc[0]
+    'noncompliant'
     """
     if correction not in ("fdr_bh", "holm", "bonferroni", "fdr_by", "hochberg"):
         raise ConfigurationError(f"unknown correction {correction!r}; use 'fdr_bh' or 'holm'")

@@ -268,7 +268,7 @@ def quantitative_test(
     ...                  benefit="therapy", requirement_type="copay", level=20,
     ...                  projected_payments=None))
     >>> row = pk.quantitative_test(pd.DataFrame(rows)).to_frame().iloc[0]
-    >>> row["subject_share"], row["predominant_level"], row["compliant"]
+    >>> float(row["subject_share"]), float(row["predominant_level"]), bool(row["compliant"])
     (0.8, 15.0, False)
     """
     table = read_benefits(benefits)
