@@ -23,7 +23,13 @@ import pandas as pd
 from paritykit import columns as C
 from paritykit import vocab
 from paritykit.load.tables import RawTable
-from paritykit.validate.problems import ProblemLog, closest, did_you_mean
+from paritykit.validate.common import (
+    check_columns,
+    match_code,
+    required_code,
+    sub_classification,
+)
+from paritykit.validate.problems import ProblemLog
 
 __all__ = ["BENEFITS_CONTRACT_NAME", "DuplicatePolicy", "validate_benefits"]
 
@@ -76,55 +82,6 @@ def _parse_number(value: object) -> tuple[Decimal | None, bool, str | None]:
     return (-number if negative else number), percent, None
 
 
-def _code(
-    value: object, allowed: tuple[str, ...], aliases: dict[str, str] | None = None
-) -> tuple[str | None, str | None]:
-    """Match a coded value; return ``(code, None)`` or ``(None, suggestion_text)``."""
-    token = vocab.normalize_token(value)
-    if token in allowed:
-        return token, None
-    if aliases and token in aliases:
-        return aliases[token], None
-    return None, did_you_mean(token, allowed)
-
-
-def _check_columns(raw: RawTable, log: ProblemLog) -> set[str]:
-    """Report missing and misspelt columns; return the contract columns present."""
-    present = set(raw.frame.columns) - {C.SOURCE_ROW}
-    unknown = sorted(present - set(C.BENEFITS_COLUMNS))
-    header_row = raw.header_row
-    for name in C.BENEFITS_REQUIRED:
-        if name in present:
-            continue
-        guess = closest(name, unknown, cutoff=0.7)
-        hint = (
-            f"; the column '{raw.headers.get(guess, guess)}' looks like a misspelling"
-            if guess
-            else ""
-        )
-        log.add(
-            f"required column '{name}' is missing{hint}",
-            row=header_row,
-            column=name,
-            value=raw.headers.get(guess) if guess else None,
-            expected=f"a column named '{name}'"
-            + (f" (rename '{raw.headers[guess]}')" if guess else ""),
-        )
-    for name in unknown:
-        guess = closest(name, C.BENEFITS_COLUMNS, cutoff=0.75)
-        if guess and guess not in present:
-            if guess in C.BENEFITS_REQUIRED:
-                continue  # already reported as a missing required column
-            log.add(
-                f"column '{raw.headers.get(name, name)}' is not in the benefits contract",
-                row=header_row,
-                column=raw.headers.get(name, name),
-                value=raw.headers.get(name, name),
-                expected=f"'{guess}' (did you mean that?)",
-            )
-    return present & set(C.BENEFITS_COLUMNS)
-
-
 def validate_benefits(raw: RawTable, *, duplicates: DuplicatePolicy = "raise") -> pd.DataFrame:
     """Validate a raw benefits table against the contract and return the typed table.
 
@@ -152,7 +109,9 @@ def validate_benefits(raw: RawTable, *, duplicates: DuplicatePolicy = "raise") -
 
         raise ConfigurationError(f"duplicates must be 'raise' or 'drop', not {duplicates!r}")
     log = ProblemLog(raw.file, "benefits table")
-    present = _check_columns(raw, log)
+    present = check_columns(
+        raw, log, columns=C.BENEFITS_COLUMNS, required=C.BENEFITS_REQUIRED, contract="benefits"
+    )
     frame = raw.frame
     if frame.empty and not len(log):
         log.add(
@@ -211,51 +170,26 @@ def _validate_row(rec: dict[str, object], present: set[str], log: ProblemLog) ->
         vocab.normalize_token(unit) if unit is not None else vocab.COVERAGE_UNIT_DEFAULT
     )
 
-    classification = cell(C.CLASSIFICATION)
-    if classification is None:
-        if C.CLASSIFICATION in present:
-            log.add(
-                "a value is required",
-                row=row,
-                column=C.CLASSIFICATION,
-                expected="one of " + ", ".join(vocab.CLASSIFICATIONS),
-            )
-    else:
-        code, hint = _code(classification, vocab.CLASSIFICATIONS, vocab.CLASSIFICATION_ALIASES)
-        if code is None:
-            log.add(
-                f"unknown classification{hint}",
-                row=row,
-                column=C.CLASSIFICATION,
-                value=classification,
-                expected="one of " + ", ".join(vocab.CLASSIFICATIONS),
-            )
-        out[C.CLASSIFICATION] = code
-
-    sub = cell(C.SUB_CLASSIFICATION)
-    if sub is not None:
-        token = vocab.normalize_token(sub)
-        out[C.SUB_CLASSIFICATION] = token
-        if token in vocab.OUTPATIENT_SUB_CLASSIFICATIONS and out[C.CLASSIFICATION] not in (
-            None,
-            *vocab.OUTPATIENT_CLASSIFICATIONS,
-        ):
-            log.add(
-                f"sub-classification '{token}' is only permitted for outpatient benefits",
-                row=row,
-                column=C.SUB_CLASSIFICATION,
-                value=sub,
-                expected="blank or a network tier name for "
-                f"{out[C.CLASSIFICATION]}; office_visits/all_other_outpatient only for "
-                "outpatient classifications",
-            )
+    out[C.CLASSIFICATION] = required_code(
+        cell(C.CLASSIFICATION),
+        C.CLASSIFICATION,
+        present,
+        row,
+        log,
+        vocab.CLASSIFICATIONS,
+        vocab.CLASSIFICATION_ALIASES,
+        "classification",
+    )
+    out[C.SUB_CLASSIFICATION] = sub_classification(
+        cell(C.SUB_CLASSIFICATION), out[C.CLASSIFICATION], row, log
+    )
 
     side = cell(C.SIDE)
     if side is None:
         if C.SIDE in present:
             log.add("a value is required", row=row, column=C.SIDE, expected="'ms' or 'mhsud'")
     else:
-        code, hint = _code(side, vocab.SIDES, vocab.SIDE_ALIASES)
+        code, hint = match_code(side, vocab.SIDES, vocab.SIDE_ALIASES)
         if code is None:
             log.add(
                 f"unknown side{hint}",
@@ -266,26 +200,16 @@ def _validate_row(rec: dict[str, object], present: set[str], log: ProblemLog) ->
             )
         out[C.SIDE] = code
 
-    requirement = cell(C.REQUIREMENT_TYPE)
-    if requirement is None:
-        if C.REQUIREMENT_TYPE in present:
-            log.add(
-                "a value is required",
-                row=row,
-                column=C.REQUIREMENT_TYPE,
-                expected="one of " + ", ".join(vocab.REQUIREMENT_TYPES),
-            )
-    else:
-        code, hint = _code(requirement, vocab.REQUIREMENT_TYPES, vocab.REQUIREMENT_ALIASES)
-        if code is None:
-            log.add(
-                f"unknown requirement type{hint}",
-                row=row,
-                column=C.REQUIREMENT_TYPE,
-                value=requirement,
-                expected="one of " + ", ".join(vocab.REQUIREMENT_TYPES),
-            )
-        out[C.REQUIREMENT_TYPE] = code
+    out[C.REQUIREMENT_TYPE] = required_code(
+        cell(C.REQUIREMENT_TYPE),
+        C.REQUIREMENT_TYPE,
+        present,
+        row,
+        log,
+        vocab.REQUIREMENT_TYPES,
+        vocab.REQUIREMENT_ALIASES,
+        "requirement type",
+    )
 
     out[C.LEVEL] = _validate_level(cell(C.LEVEL), out[C.REQUIREMENT_TYPE], row, log)
 
@@ -321,7 +245,7 @@ def _validate_row(rec: dict[str, object], present: set[str], log: ProblemLog) ->
 
     accumulation = cell(C.ACCUMULATION)
     if accumulation is not None:
-        code, hint = _code(accumulation, vocab.ACCUMULATIONS)
+        code, hint = match_code(accumulation, vocab.ACCUMULATIONS)
         if code is None:
             log.add(
                 f"unknown accumulation{hint}",

@@ -24,7 +24,13 @@ from paritykit import columns as C
 from paritykit import vocab
 from paritykit.errors import ConfigurationError
 from paritykit.load.tables import RawTable
-from paritykit.validate.problems import ProblemLog, closest, did_you_mean
+from paritykit.validate.common import (
+    check_columns,
+    match_code,
+    required_code,
+    sub_classification,
+)
+from paritykit.validate.problems import ProblemLog
 
 __all__ = [
     "ANALYSIS_COLUMN_HELP",
@@ -154,18 +160,6 @@ def _text(value: object) -> str | None:
     return text or None
 
 
-def _code(
-    value: object, allowed: tuple[str, ...], aliases: dict[str, str] | None = None
-) -> tuple[str | None, str]:
-    """Match a coded value; return ``(code, "")`` or ``(None, suggestion_text)``."""
-    token = vocab.normalize_token(value)
-    if token in allowed:
-        return token, ""
-    if aliases and token in aliases:
-        return aliases[token], ""
-    return None, did_you_mean(token, allowed)
-
-
 def _parse_bool(value: object) -> bool | None:
     if isinstance(value, bool | np.bool_):
         return bool(value)
@@ -199,86 +193,6 @@ def _parse_interval(value: object) -> tuple[float | None, str | None]:
     return days, None
 
 
-def _check_columns(
-    raw: RawTable,
-    log: ProblemLog,
-    *,
-    columns: tuple[str, ...],
-    required: tuple[str, ...],
-    contract: str,
-) -> set[str]:
-    """Report missing and misspelt columns; return the contract columns present."""
-    present = set(raw.frame.columns) - {C.SOURCE_ROW}
-    unknown = sorted(present - set(columns))
-    for name in required:
-        if name in present:
-            continue
-        guess = closest(name, unknown, cutoff=0.7)
-        shown = raw.headers.get(guess, guess) if guess else None
-        log.add(
-            f"required column '{name}' is missing"
-            + (f"; the column '{shown}' looks like a misspelling" if guess else ""),
-            row=raw.header_row,
-            column=name,
-            value=shown,
-            expected=f"a column named '{name}'" + (f" (rename '{shown}')" if guess else ""),
-        )
-    for name in unknown:
-        guess = closest(name, columns, cutoff=0.75)
-        if guess and guess not in present and guess not in required:
-            shown = raw.headers.get(name, name)
-            log.add(
-                f"column '{shown}' is not in the {contract} contract",
-                row=raw.header_row,
-                column=shown,
-                value=shown,
-                expected=f"'{guess}' (did you mean that?)",
-            )
-    return present & set(columns)
-
-
-def _required_code(
-    cell: object,
-    name: str,
-    present: set[str],
-    row: int,
-    log: ProblemLog,
-    allowed: tuple[str, ...],
-    aliases: dict[str, str] | None,
-    what: str,
-) -> str | None:
-    expected = "one of " + ", ".join(allowed)
-    if cell is None:
-        if name in present:
-            log.add("a value is required", row=row, column=name, expected=expected)
-        return None
-    code, hint = _code(cell, allowed, aliases)
-    if code is None:
-        log.add(f"unknown {what}{hint}", row=row, column=name, value=cell, expected=expected)
-    return code
-
-
-def _sub_classification(
-    cell: object, classification: str | None, row: int, log: ProblemLog
-) -> str | None:
-    if cell is None:
-        return None
-    token = vocab.normalize_token(cell)
-    if token in vocab.OUTPATIENT_SUB_CLASSIFICATIONS and classification not in (
-        None,
-        *vocab.OUTPATIENT_CLASSIFICATIONS,
-    ):
-        log.add(
-            f"sub-classification '{token}' is only permitted for outpatient benefits",
-            row=row,
-            column=C.SUB_CLASSIFICATION,
-            value=cell,
-            expected=f"blank or a network tier name for {classification}; office_visits/"
-            "all_other_outpatient only for outpatient classifications",
-        )
-    return token or None
-
-
 def validate_nqtls(raw: RawTable, *, duplicates: DuplicatePolicy = "raise") -> pd.DataFrame:
     """Validate a raw NQTL inventory against the contract and return the typed table.
 
@@ -305,7 +219,7 @@ def validate_nqtls(raw: RawTable, *, duplicates: DuplicatePolicy = "raise") -> p
     if duplicates not in ("raise", "drop"):
         raise ConfigurationError(f"duplicates must be 'raise' or 'drop', not {duplicates!r}")
     log = ProblemLog(raw.file, "NQTL inventory")
-    present = _check_columns(
+    present = check_columns(
         raw, log, columns=C.NQTL_COLUMNS, required=C.NQTL_REQUIRED, contract="NQTL inventory"
     )
     if raw.frame.empty and not len(log):
@@ -357,7 +271,7 @@ def _validate_nqtl_row(
     if plan is None and C.PLAN_ID in present:
         log.add("a value is required", row=row, column=C.PLAN_ID, expected="a plan_id")
     out[C.PLAN_ID] = plan
-    out[C.CLASSIFICATION] = _required_code(
+    out[C.CLASSIFICATION] = required_code(
         cell(C.CLASSIFICATION),
         C.CLASSIFICATION,
         present,
@@ -367,7 +281,7 @@ def _validate_nqtl_row(
         vocab.CLASSIFICATION_ALIASES,
         "classification",
     )
-    out[C.SUB_CLASSIFICATION] = _sub_classification(
+    out[C.SUB_CLASSIFICATION] = sub_classification(
         cell(C.SUB_CLASSIFICATION),
         out[C.CLASSIFICATION],
         row,
@@ -378,7 +292,7 @@ def _validate_nqtl_row(
         if C.SIDE in present:
             log.add("a value is required", row=row, column=C.SIDE, expected="'ms' or 'mhsud'")
     else:
-        code, hint = _code(side, vocab.SIDES, vocab.SIDE_ALIASES)
+        code, hint = match_code(side, vocab.SIDES, vocab.SIDE_ALIASES)
         if code is None:
             log.add(
                 f"unknown side{hint}",
@@ -388,7 +302,7 @@ def _validate_nqtl_row(
                 expected="'ms' (medical/surgical) or 'mhsud' (mental health / substance use)",
             )
         out[C.SIDE] = code
-    out[C.NQTL_TYPE] = _required_code(
+    out[C.NQTL_TYPE] = required_code(
         cell(C.NQTL_TYPE),
         C.NQTL_TYPE,
         present,
@@ -513,7 +427,7 @@ def validate_comparative_analysis(raw: RawTable) -> pd.DataFrame:
     """
     log = ProblemLog(raw.file, "comparative analysis")
     required = (C.PLAN_ID, C.CLASSIFICATION, C.NQTL_TYPE, *C.ANALYSIS_ELEMENTS)
-    present = _check_columns(
+    present = check_columns(
         raw,
         log,
         columns=C.ANALYSIS_COLUMNS,
@@ -535,7 +449,7 @@ def validate_comparative_analysis(raw: RawTable) -> pd.DataFrame:
         out[C.SOURCE_ROW] = row
         if out[C.PLAN_ID] is None and C.PLAN_ID in present:
             log.add("a value is required", row=row, column=C.PLAN_ID, expected="a plan_id")
-        out[C.CLASSIFICATION] = _required_code(
+        out[C.CLASSIFICATION] = required_code(
             out[C.CLASSIFICATION],
             C.CLASSIFICATION,
             present,
@@ -545,13 +459,13 @@ def validate_comparative_analysis(raw: RawTable) -> pd.DataFrame:
             vocab.CLASSIFICATION_ALIASES,
             "classification",
         )
-        out[C.SUB_CLASSIFICATION] = _sub_classification(
+        out[C.SUB_CLASSIFICATION] = sub_classification(
             out[C.SUB_CLASSIFICATION],
             out[C.CLASSIFICATION],
             row,
             log,  # type: ignore[arg-type]
         )
-        out[C.NQTL_TYPE] = _required_code(
+        out[C.NQTL_TYPE] = required_code(
             out[C.NQTL_TYPE],
             C.NQTL_TYPE,
             present,
