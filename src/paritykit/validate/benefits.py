@@ -27,6 +27,7 @@ from paritykit.validate.common import (
     check_columns,
     match_code,
     required_code,
+    side_code,
     sub_classification,
 )
 from paritykit.validate.problems import ProblemLog
@@ -184,21 +185,7 @@ def _validate_row(rec: dict[str, object], present: set[str], log: ProblemLog) ->
         cell(C.SUB_CLASSIFICATION), out[C.CLASSIFICATION], row, log
     )
 
-    side = cell(C.SIDE)
-    if side is None:
-        if C.SIDE in present:
-            log.add("a value is required", row=row, column=C.SIDE, expected="'ms' or 'mhsud'")
-    else:
-        code, hint = match_code(side, vocab.SIDES, vocab.SIDE_ALIASES)
-        if code is None:
-            log.add(
-                f"unknown side{hint}",
-                row=row,
-                column=C.SIDE,
-                value=side,
-                expected="'ms' (medical/surgical) or 'mhsud' (mental health / substance use)",
-            )
-        out[C.SIDE] = code
+    out[C.SIDE] = side_code(cell(C.SIDE), present, row, log)
 
     out[C.REQUIREMENT_TYPE] = required_code(
         cell(C.REQUIREMENT_TYPE),

@@ -11,7 +11,13 @@ from paritykit import vocab
 from paritykit.load.tables import RawTable
 from paritykit.validate.problems import ProblemLog, closest, did_you_mean
 
-__all__ = ["check_columns", "match_code", "required_code", "sub_classification"]
+__all__ = [
+    "check_columns",
+    "match_code",
+    "required_code",
+    "side_code",
+    "sub_classification",
+]
 
 
 def match_code(
@@ -104,3 +110,21 @@ def sub_classification(
             "all_other_outpatient only for outpatient classifications",
         )
     return token or None
+
+
+def side_code(cell: object, present: set[str], row: int, log: ProblemLog) -> str | None:
+    """Match the ``side`` column ("ms" or "mhsud", with common spellings)."""
+    if cell is None:
+        if C.SIDE in present:
+            log.add("a value is required", row=row, column=C.SIDE, expected="'ms' or 'mhsud'")
+        return None
+    code, hint = match_code(cell, vocab.SIDES, vocab.SIDE_ALIASES)
+    if code is None:
+        log.add(
+            f"unknown side{hint}",
+            row=row,
+            column=C.SIDE,
+            value=cell,
+            expected="'ms' (medical/surgical) or 'mhsud' (mental health / substance use)",
+        )
+    return code
