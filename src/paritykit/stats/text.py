@@ -245,16 +245,20 @@ def distribution_sentences(
     return pd.Series(out, index=table.index, name="sentence")
 
 
+_STRATUM_NAMES = {"plan_id": "plan", "classification": "classification", "state": "state"}
+
+
 def stratified_sentence(result: StratifiedResult) -> str:
     """Sentence for a :class:`~paritykit.stats.results.StratifiedResult`."""
     if math.isnan(result.mh_odds_ratio):
         return f"The pooled within-stratum comparison could not be computed ({result.note})."
-    strata = ", ".join(s.replace("_", " ") for s in result.strata_columns) or "stratum"
+    names = [_STRATUM_NAMES.get(s, s.replace("_", " ")) for s in result.strata_columns]
+    strata = ("each " + " and ".join(names)) if names else "the single stratum"
     text = (
         f"Within {strata}, MH/SUD {result.trials} had {result.mh_odds_ratio:.2f} times the odds "
         f"of being {result.events} compared with M/S (Mantel-Haenszel, "
         f"{format_interval(result.mh_odds_ratio_low, result.mh_odds_ratio_high, result.alpha)}; "
-        f"CMH {format_p(result.cmh.p_value)}); the crude odds ratio ignoring {strata} is "
+        f"CMH {format_p(result.cmh.p_value)}); the crude odds ratio ignoring the strata is "
         f"{result.crude.odds_ratio:.2f}."
     )
     if result.direction_reversed:
