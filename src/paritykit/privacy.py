@@ -106,12 +106,14 @@ def suppress_small_cells(
     for name in blanked.columns:
         mask = blanked[name]
         if mask.any():
-            if out[name].dtype == bool or out[name].dtype == object:
-                out[name] = out[name].astype(object)
-                out.loc[mask, name] = None
-            else:
+            if pd.api.types.is_numeric_dtype(out[name]) and not pd.api.types.is_bool_dtype(
+                out[name]
+            ):
                 out[name] = out[name].astype("float64")
                 out.loc[mask, name] = np.nan
+            else:  # text, booleans, objects
+                out[name] = out[name].astype(object)
+                out.loc[mask, name] = None
     previous = out[SUPPRESSED] if SUPPRESSED in out.columns else pd.Series("", index=out.index)
     listed = blanked.apply(lambda row: ", ".join(row.index[row.to_numpy()]), axis=1)
     if len(out) == 0:

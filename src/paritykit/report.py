@@ -210,6 +210,12 @@ def build_evidence_pack(
         raise ConfigurationError(f"unknown correction {correction!r}; use 'fdr_bh' or 'holm'")
     facts = plan if isinstance(plan, PlanFacts) else read_plan_facts(plan)
     table = read_benefits(benefits)
+    if facts.plan_id is not None and facts.plan_id not in set(table[C.PLAN_ID]):
+        plans = ", ".join(sorted(set(table[C.PLAN_ID])))
+        raise ConfigurationError(
+            f"plan facts name plan_id {facts.plan_id!r}, which is not in the benefits table "
+            f"(plans: {plans}); fix plan_id in the plan facts or leave it out to cover every plan"
+        )
     qtl = quantitative_test(table)
     analysis = (
         _claims_analysis(claims, alpha=alpha, correction=correction) if claims is not None else None

@@ -261,3 +261,29 @@ def test_small_counts_are_masked_in_text() -> None:
     assert mask_small_counts_in_text("94 of 2346") == "94 of 2346"
     assert "3 of" not in mask_small_counts_in_text("denied 3 of 250")
     assert "(suppressed)" in mask_small_counts_in_text("denied 12 of 7")
+
+
+def test_plan_id_not_in_benefits_is_an_error(inputs: dict[str, Path], tmp_path: Path) -> None:
+    facts = {**sample_plan_facts("SAMPLE-B"), "plan_id": "NO-SUCH-PLAN"}
+    with pytest.raises(pk.ConfigurationError, match=r"NO-SUCH-PLAN.*SAMPLE-A"):
+        pk.build_evidence_pack(inputs["benefits"], plan=facts, out=tmp_path / "x")
+    assert not (tmp_path / "x").exists()
+
+
+def test_a_few_excluded_claim_lines_are_counted_and_suppressed(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    frame = pd.read_parquet(inputs["claims"]).head(3000)
+    frame["service_date"] = frame["service_date"].astype(str)
+    frame.loc[frame.index[:3], "service_date"] = "not a date"
+    pack = pk.build_evidence_pack(
+        inputs["benefits"], plan=inputs["plan"], claims=frame, out=tmp_path / "pack"
+    )
+    cells = [
+        c.value
+        for row in openpyxl.load_workbook(pack.out_dir / "evidence.xlsx")[
+            "Excluded data"
+        ].iter_rows()
+        for c in row
+    ]
+    assert "<11" in cells

@@ -63,3 +63,12 @@ def test_zero_is_shown() -> None:
     )
     out = suppress_outcomes(summary)
     assert out.loc[0, "denied"] == 0 and out.loc[0, "suppressed"] == ""
+
+
+def test_text_dependents_are_blanked_not_converted() -> None:
+    from paritykit.privacy import suppress_small_cells
+
+    frame = pd.DataFrame({"count": [3, 40], "detail": ["rows 2, 5, 9", "many"]})
+    out = suppress_small_cells(frame, counts=["count"], dependents={"count": ["detail"]})
+    assert out.loc[0, "detail"] is None and math.isnan(out.loc[0, "count"])
+    assert out.loc[1, "detail"] == "many"
