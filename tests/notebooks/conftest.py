@@ -40,4 +40,5 @@ def notebook_kernel(jupyter_path: Path, tmp_path: Path, monkeypatch: pytest.Monk
     """The kernel name to execute notebooks with, its spec visible to jupyter_client."""
     monkeypatch.setenv("JUPYTER_PATH", str(jupyter_path))
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
     return KERNEL_NAME
