@@ -432,7 +432,7 @@ def _raise(
     raise DataValidationError(
         f"claims {source}: {excluded:,} of {total:,} line(s) break the claims contract: "
         + "; ".join(parts)
-        + ". Fix the data, or pass errors='exclude' to drop these lines (they are counted and "
-        "reported).",
+        + ". Fix the data, or pass errors='exclude' (on the command line: --errors exclude) "
+        "to drop these lines (they are counted and reported).",
         pd.DataFrame(problems),
     )
