@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint sample clean
+.PHONY: install demo test lint sample docs clean
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ demo: sample
 	$(BIN)/paritykit report --benefits data/sample/benefits.xlsx \
 	  --claims data/sample/claims.parquet --plan data/sample/plan.yaml --out reports/demo
 	@echo "Demo evidence pack written to reports/demo/ (evidence.xlsx, charts/, complaint_letter.*)"
+
+docs: install
+	$(BIN)/python scripts/gen_cli_docs.py
+	$(BIN)/python scripts/make_notebooks.py
 
 lint: install
 	$(BIN)/ruff check .
