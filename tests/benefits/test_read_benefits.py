@@ -300,3 +300,15 @@ def test_template_reads_back_untouched(tmp_path: Path) -> None:
     assert pk.quantitative_test(table).to_frame()["compliant"].all()
     nqtls = pk.read_nqtls(path)
     assert set(nqtls["plan_id"]) == {"EXAMPLE-PLAN"}
+
+
+def test_an_edited_validated_table_is_checked_again(tmp_path: Path) -> None:
+    table = pk.read_benefits(write_csv(tmp_path / "b.csv", GOOD))
+    edited = table.astype({"level": object})
+    edited.loc[1, "level"] = "fifty dollars"
+    problems = problems_of(edited)
+    rec = problems.iloc[0]
+    # The message keeps the original file and its row numbers.
+    assert (rec["file"], rec["row"], rec["column"]) == (str(tmp_path / "b.csv"), 3, "level")
+    with pytest.raises(pk.DataValidationError):
+        pk.quantitative_test(edited)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pandas as pd
 
@@ -66,8 +67,16 @@ def read_benefits(
     0     ms   25.0     self_only
     1  mhsud   25.0     self_only
     """
-    if is_validated_benefits(source):
-        return source.copy()  # type: ignore[union-attr]
+    if isinstance(source, pd.DataFrame) and is_validated_benefits(source):
+        # Validated once, but pandas keeps attrs through edits: check again, keeping the
+        # original file name and row numbers for messages.
+        raw = read_raw_table(source[[*C.BENEFITS_COLUMNS, C.SOURCE_ROW]])
+        raw = replace(raw, file=str(source.attrs.get("source", raw.file)))
+        revalidated = validate_benefits(raw, duplicates=duplicates)
+        revalidated.attrs.update(
+            {k: v for k, v in source.attrs.items() if k not in revalidated.attrs or k == "source"}
+        )
+        return revalidated
     raw = read_raw_table(
         source,
         expected_columns=C.BENEFITS_COLUMNS,

@@ -120,7 +120,10 @@ def _from_frame(frame: pd.DataFrame, file: str) -> RawTable:
     out = frame.copy()
     out.columns = [normalize_token(c) for c in frame.columns]
     out = out.astype(object).where(out.notna(), None)
-    out[SOURCE_ROW] = range(1, len(out) + 1)
+    if SOURCE_ROW in out.columns and out[SOURCE_ROW].notna().all():
+        out[SOURCE_ROW] = out[SOURCE_ROW].astype(int)  # rows of the file it was read from
+    else:
+        out[SOURCE_ROW] = range(1, len(out) + 1)
     return RawTable(out.reset_index(drop=True), file, headers, None, ())
 
 
