@@ -60,9 +60,21 @@ def cli() -> None:
     """
 
 
+HELP_OPTIONS = ["-h", "--help"]
+
+
+def _same_help_options(command: click.Command) -> None:
+    """Give every command ``-h``/``--help``, also when it is invoked on its own (in tests)."""
+    command.context_settings.setdefault("help_option_names", HELP_OPTIONS)
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _same_help_options(sub)
+
+
 for _name in COMMAND_MODULES:
     _module = importlib.import_module(_name)
     cli.add_command(_module.command)
+_same_help_options(cli)
 
 
 def main(argv: list[str] | None = None) -> None:
