@@ -16,9 +16,10 @@ import yaml
 from PIL import Image
 
 import paritykit as pk
-from paritykit.evidence.pack import EXHIBITS
+from paritykit.evidence.pack import EXHIBITS, NQTL_EXHIBIT
 from paritykit.evidence.template import write_benefits_workbook
 from paritykit.synth.benefits import sample_benefits, sample_plan_facts
+from paritykit.synth.nqtls import sample_nqtls
 
 ROOT = Path(__file__).resolve().parents[1]
 IMAGES = ROOT / "docs" / "images"
@@ -59,7 +60,9 @@ def main() -> int:
     IMAGES.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        benefits = write_benefits_workbook(sample_benefits(), tmp / "benefits.xlsx")
+        benefits = write_benefits_workbook(
+            sample_benefits(), tmp / "benefits.xlsx", nqtls=sample_nqtls()
+        )
         plan = tmp / "plan.yaml"
         plan.write_text(yaml.safe_dump(sample_plan_facts()))
         claims = tmp / "claims.parquet"
@@ -96,6 +99,7 @@ def main() -> int:
         pdf = tmp / "evidence.pdf"
         titles = {"Summary": "Summary of findings", "Method": "Method", "Provenance": "Provenance"}
         titles |= {sheet: f"{label}: {title}" for label, (sheet, title) in EXHIBITS.items()}
+        titles[NQTL_EXHIBIT[1]] = f"{NQTL_EXHIBIT[0]}: {NQTL_EXHIBIT[2]}"
         pages = int(
             subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
             .stdout.split("Pages:")[1]
