@@ -102,20 +102,27 @@ def number_format_for(column: str) -> str | None:
         return PERCENT
     if "payments" in name or "amount" in name:
         return DOLLARS
-    if name in (
-        "claims",
-        "claim_lines",
-        "denied",
-        "lines",
-        "count",
-        "events",
-        "trials",
-        "mhsud_events",
-        "mhsud_trials",
-        "ms_events",
-        "ms_trials",
-        "excluded_lines",
-    ) or name.startswith(("denied_", "prior_auth_", "out_of_network_")):
+    if (
+        name
+        in (
+            "claims",
+            "claim_lines",
+            "denied",
+            "lines",
+            "count",
+            "events",
+            "trials",
+            "mhsud_events",
+            "mhsud_trials",
+            "ms_events",
+            "ms_trials",
+            "excluded_lines",
+        )
+        or name.startswith(("denied_", "prior_auth_", "out_of_network_"))
+        or name.endswith(
+            ("_claims", "_claim_lines", "_denied", "_events", "_trials", "_requests", "_lines")
+        )
+    ):
         return COUNT
     return None
 
