@@ -161,6 +161,7 @@ def build_evidence_pack(
     alpha: float = 0.05,
     correction: str = "fdr_bh",
     command: str | None = None,
+    prepared_on: dt.date | None = None,
 ) -> EvidencePack:
     """Run the whole pipeline and write an evidence pack into ``out``.
 
@@ -186,6 +187,8 @@ def build_evidence_pack(
         Multiple-comparison correction across cells (``"fdr_bh"`` or ``"holm"``).
     command : str, optional
         The command line to record in the Provenance sheet (the CLI passes its own).
+    prepared_on : datetime.date, optional
+        The letter's date (default: today); fix it to rebuild a byte-identical letter.
 
     Returns
     -------
@@ -261,6 +264,7 @@ def build_evidence_pack(
             alpha=alpha,
             correction=correction,
             command=command or _command(benefits, plan, claims, out_dir, suppress),
+            prepared_on=prepared_on or dt.date.today(),
         )
         final: list[Path] = []
         for path in written:

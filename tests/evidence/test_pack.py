@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -241,6 +242,13 @@ def test_rebuild_gives_identical_numbers_and_input_hashes(
     second = json.loads((again.out_dir / "manifest.json").read_text())["inputs"]
     assert first == second
     assert all(len(rec["sha256"]) == 64 for rec in first)
+    dated = pk.build_evidence_pack(
+        inputs["benefits"],
+        plan=inputs["plan"],
+        out=tmp_path / "dated",
+        prepared_on=dt.date(2026, 1, 2),
+    )
+    assert "January 2, 2026" in (dated.out_dir / "complaint_letter.md").read_text()
     assert (pack.out_dir / "complaint_letter.md").read_text() == (
         again.out_dir / "complaint_letter.md"
     ).read_text()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -48,6 +49,13 @@ __all__ = ["command"]
     help="Output folder for evidence.xlsx, charts/, complaint_letter.* and manifest.",
 )
 @click.option(
+    "--date",
+    "prepared_on",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Date on the complaint letter (YYYY-MM-DD; default: today).",
+)
+@click.option(
     "--no-suppress",
     is_flag=True,
     help="Show counts from 1 to 10 (internal analysis only; recorded in Method).",
@@ -72,6 +80,7 @@ def command(
     claims: Path | None,
     nqtls: Path | None,
     out: Path,
+    prepared_on: datetime | None,
     no_suppress: bool,
     alpha: float,
     correction: str,
@@ -97,6 +106,7 @@ def command(
         suppress=not no_suppress,
         alpha=alpha,
         correction=correction,
+        prepared_on=prepared_on.date() if prepared_on else None,
         command=shlex.join(["paritykit", *sys.argv[1:]])
         if Path(sys.argv[0]).name in ("paritykit", "__main__.py")
         else None,

@@ -76,6 +76,7 @@ def write_pack(
     alpha: float,
     correction: str,
     command: str,
+    prepared_on: dt.date,
 ) -> list[Path]:
     """Write every file of the pack into ``staging`` and return their paths."""
     from paritykit.report import write_manifest
@@ -97,7 +98,9 @@ def write_pack(
     if review is not None:
         sheets.insert(6, _nqtl_sheet(review, suppress))
     workbook = write_workbook(sheets, staging / "evidence.xlsx")
-    letters = _letters(staging, facts, findings, suppress, nqtl=review is not None)
+    letters = _letters(
+        staging, facts, findings, suppress, nqtl=review is not None, prepared_on=prepared_on
+    )
     files = [workbook, *charts, *letters]
     manifest = write_manifest(files, staging, inputs)
     return [*files, manifest]
@@ -500,7 +503,13 @@ def _nqtl_sheet(review: Any, suppress: bool) -> SheetSpec:
 
 
 def _letters(
-    staging: Path, facts: Any, findings: pd.DataFrame, suppress: bool, *, nqtl: bool = False
+    staging: Path,
+    facts: Any,
+    findings: pd.DataFrame,
+    suppress: bool,
+    *,
+    nqtl: bool = False,
+    prepared_on: dt.date,
 ) -> list[Path]:
     from paritykit.analysis.jurisdiction import regulators_for
     from paritykit.evidence.letters import ComplaintContext, write_complaint_letter
@@ -521,7 +530,7 @@ def _letters(
             "15 May 2025; states may enforce",
         ),
         paritykit_version=__version__,
-        prepared_on=dt.date.today(),
+        prepared_on=prepared_on,
         suppressed=suppress,
     )
     return list(write_complaint_letter(context, staging))
