@@ -25,6 +25,7 @@ from paritykit import vocab
 from paritykit.load.tables import RawTable
 from paritykit.validate.common import (
     check_columns,
+    exact_duplicates,
     match_code,
     required_code,
     side_code,
@@ -336,20 +337,13 @@ _BUCKET = [C.PLAN_ID, C.COVERAGE_UNIT, C.CLASSIFICATION, C.SUB_CLASSIFICATION, C
 def _check_table(out: pd.DataFrame, log: ProblemLog, duplicates: DuplicatePolicy) -> list[int]:
     """Checks across rows. Returns the source rows dropped as exact duplicates."""
     keyed = out.fillna({C.SUB_CLASSIFICATION: "", C.ACCUMULATION: ""})
-    value_cols = [*C.BENEFITS_COLUMNS]
-    exact = keyed.duplicated(subset=value_cols, keep="first")
-    dropped: list[int] = []
-    first_row = keyed.groupby(value_cols, dropna=False)[C.SOURCE_ROW].transform("min")
-    for idx in keyed.index[exact]:
-        row = int(keyed.at[idx, C.SOURCE_ROW])
-        if duplicates == "drop":
-            dropped.append(row)
-        else:
-            log.add(
-                f"row repeats row {int(first_row[idx])} exactly",
-                row=row,
-                expected="each benefit bucket once (or read with duplicates='drop')",
-            )
+    exact, dropped = exact_duplicates(
+        keyed,
+        [*C.BENEFITS_COLUMNS],
+        log,
+        duplicates=duplicates,
+        expected="each benefit bucket once",
+    )
     kept = keyed[~exact]
     # One level per benefit bucket and requirement type.
     key = [*_BUCKET, C.REQUIREMENT_TYPE]

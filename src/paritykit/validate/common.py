@@ -6,6 +6,8 @@ raising, so a file's problems are reported together.
 
 from __future__ import annotations
 
+import pandas as pd
+
 from paritykit import columns as C
 from paritykit import vocab
 from paritykit.load.tables import RawTable
@@ -13,6 +15,7 @@ from paritykit.validate.problems import ProblemLog, closest, did_you_mean
 
 __all__ = [
     "check_columns",
+    "exact_duplicates",
     "match_code",
     "required_code",
     "side_code",
@@ -128,3 +131,40 @@ def side_code(cell: object, present: set[str], row: int, log: ProblemLog) -> str
             expected="'ms' (medical/surgical) or 'mhsud' (mental health / substance use)",
         )
     return code
+
+
+def exact_duplicates(
+    frame: pd.DataFrame,
+    value_columns: list[str],
+    log: ProblemLog,
+    *,
+    duplicates: str,
+    expected: str,
+) -> tuple[pd.Series, list[int]]:
+    """Find rows that repeat an earlier row in ``value_columns``.
+
+    Under ``duplicates="raise"`` each repeat is logged as a problem naming the row it repeats;
+    under ``"drop"`` the repeats' source rows are returned to be dropped (and recorded).
+
+    Returns
+    -------
+    (pandas.Series of bool, list of int)
+        Which rows repeat an earlier one, and the source rows to drop.
+    """
+    text = frame[value_columns].astype(str)
+    exact = text.duplicated(keep="first")
+    first_row = frame.groupby([text[c] for c in value_columns], dropna=False, sort=False)[
+        C.SOURCE_ROW
+    ].transform("min")
+    dropped: list[int] = []
+    for idx in frame.index[exact]:
+        row = int(frame.at[idx, C.SOURCE_ROW])
+        if duplicates == "drop":
+            dropped.append(row)
+        else:
+            log.add(
+                f"row repeats row {int(first_row[idx])} exactly",
+                row=row,
+                expected=f"{expected} (or read with duplicates='drop')",
+            )
+    return exact, dropped

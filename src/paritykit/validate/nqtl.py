@@ -26,6 +26,7 @@ from paritykit.errors import ConfigurationError
 from paritykit.load.tables import RawTable
 from paritykit.validate.common import (
     check_columns,
+    exact_duplicates,
     required_code,
     side_code,
     sub_classification,
@@ -351,25 +352,13 @@ def _check_nqtl_table(out: pd.DataFrame, log: ProblemLog, duplicates: DuplicateP
     """Checks across rows. Returns the source rows dropped as exact duplicates."""
     keyed = out.fillna({c: "" for c in (C.SUB_CLASSIFICATION, C.SCOPE)})
     value_cols = [c for c in C.NQTL_COLUMNS if c != C.NQTL_SOURCE]
-    seen: dict[tuple[str, ...], int] = {}
-    exact = pd.Series(False, index=keyed.index)
-    dropped: list[int] = []
-    for idx, rec in keyed[value_cols].astype(str).iterrows():
-        row = int(keyed.at[idx, C.SOURCE_ROW])
-        values = tuple(rec)
-        if values not in seen:
-            seen[values] = row
-            continue
-        exact[idx] = True
-        if duplicates == "drop":
-            dropped.append(row)
-        else:
-            log.add(
-                f"row repeats row {seen[values]}",
-                row=row,
-                expected="each NQTL once per plan, classification, side and scope "
-                "(or read with duplicates='drop')",
-            )
+    exact, dropped = exact_duplicates(
+        keyed,
+        value_cols,
+        log,
+        duplicates=duplicates,
+        expected="each NQTL once per plan, classification, side and scope",
+    )
     kept = keyed[~exact]
     clash = kept.duplicated(subset=_NQTL_KEY, keep="first")
     first_key = kept.groupby(_NQTL_KEY, dropna=False)[C.SOURCE_ROW].transform("min")
