@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -24,6 +23,7 @@ from paritykit import columns as C
 from paritykit import vocab
 from paritykit.load.tables import RawTable
 from paritykit.validate.common import (
+    DuplicatePolicy,
     check_columns,
     exact_duplicates,
     match_code,
@@ -36,7 +36,6 @@ from paritykit.validate.problems import ProblemLog
 __all__ = ["BENEFITS_CONTRACT_NAME", "DuplicatePolicy", "validate_benefits"]
 
 BENEFITS_CONTRACT_NAME = "benefits"
-DuplicatePolicy = Literal["raise", "drop"]
 
 #: Words that mean "not subject to this requirement" (for limits: unlimited).
 NOT_SUBJECT_WORDS = frozenset(

@@ -6,6 +6,8 @@ raising, so a file's problems are reported together.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 
 from paritykit import columns as C
@@ -14,6 +16,7 @@ from paritykit.load.tables import RawTable
 from paritykit.validate.problems import ProblemLog, closest, did_you_mean
 
 __all__ = [
+    "DuplicatePolicy",
     "check_columns",
     "exact_duplicates",
     "match_code",
@@ -33,6 +36,10 @@ def match_code(
     if aliases and token in aliases:
         return aliases[token], ""
     return None, did_you_mean(token, allowed)
+
+
+#: What to do with a row that repeats an earlier row exactly.
+DuplicatePolicy = Literal["raise", "drop"]
 
 
 def check_columns(
@@ -138,7 +145,7 @@ def exact_duplicates(
     value_columns: list[str],
     log: ProblemLog,
     *,
-    duplicates: str,
+    duplicates: DuplicatePolicy,
     expected: str,
 ) -> tuple[pd.Series, list[int]]:
     """Find rows that repeat an earlier row in ``value_columns``.

@@ -15,7 +15,7 @@ row, column, value, expected) before raising one
 from __future__ import annotations
 
 import re
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,7 @@ from paritykit import vocab
 from paritykit.errors import ConfigurationError
 from paritykit.load.tables import RawTable
 from paritykit.validate.common import (
+    DuplicatePolicy,
     check_columns,
     exact_duplicates,
     required_code,
@@ -48,7 +49,6 @@ __all__ = [
 
 NQTL_CONTRACT_NAME: Final = "nqtls"
 ANALYSIS_CONTRACT_NAME: Final = "nqtl_comparative_analysis"
-DuplicatePolicy = Literal["raise", "drop"]
 
 NqtlType = Literal[
     "prior_authorization",
@@ -66,22 +66,7 @@ NqtlType = Literal[
     "written_treatment_plan",
     "other",
 ]
-NQTL_TYPES: Final[tuple[str, ...]] = (
-    "prior_authorization",
-    "concurrent_review",
-    "retrospective_review",
-    "medical_necessity_criteria",
-    "step_therapy",
-    "network_admission",
-    "reimbursement_method",
-    "out_of_network_rate_method",
-    "service_exclusion",
-    "facility_type_restriction",
-    "provider_licensure_restriction",
-    "geographic_restriction",
-    "written_treatment_plan",
-    "other",
-)
+NQTL_TYPES: Final[tuple[str, ...]] = get_args(NqtlType)
 #: Common spellings accepted for each NQTL type (after :func:`paritykit.vocab.normalize_token`).
 NQTL_TYPE_ALIASES: Final[dict[str, str]] = {
     "prior_auth": "prior_authorization",
