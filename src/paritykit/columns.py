@@ -212,6 +212,8 @@ CLAIM_FILING_INDICATOR = "claim_filing_indicator"
 FACILITY_CODE = "facility_code"
 PAYER_ID = "payer_id"
 PAYER_CLAIM_CONTROL_NUMBER = "payer_claim_control_number"
+#: A remittance claim's identity: payer, CLP01, CLP07 and service dates joined by "|".
+CLAIM_KEY = "claim_key"
 CLAIM_BILLED_AMOUNT = "claim_billed_amount"
 CLAIM_PAID_AMOUNT = "claim_paid_amount"
 PATIENT_RESPONSIBILITY_AMOUNT = "patient_responsibility_amount"
@@ -221,6 +223,8 @@ PAYMENT_NUMBER = "payment_number"
 PAYMENT_METHOD = "payment_method"
 SOURCE_FILE = "source_file"
 SEGMENT_NUMBER = "segment_number"
+#: An X12 transaction set (ST01, e.g. "835", "999") of a file that was skipped.
+TRANSACTION_SET = "transaction_set"
 # One row per CAS adjustment (claim level when line_number is null).
 GROUP_CODE = "group_code"
 CARC = "carc"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -97,3 +98,9 @@ def write_835_text(tmp_path: Path) -> Builder:
         return path
 
     return _write
+
+
+@pytest.fixture
+def x12() -> SimpleNamespace:
+    """The builders themselves: ``x12.header(total)`` and ``x12.render(body, **separators)``."""
+    return SimpleNamespace(header=header, render=render_835)

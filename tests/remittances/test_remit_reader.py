@@ -157,33 +157,54 @@ def test_missing_clp_in_the_middle_makes_the_claim_unbalanced(make_835) -> None:
     assert "does not balance" in r.problems["problem"].iloc[0]
 
 
-def test_non_numeric_amount(make_835) -> None:
-    bad = [PAID[0].replace("200.00", "2OO.00"), *PAID[1:]]
-    path = make_835(bad, total="120.00", name="amount.835")
-    with pytest.raises(DataValidationError, match=r"amount\.835, segment 9, CLP03") as err:
-        read_835(path)
-    row = err.value.problems.iloc[0]
-    assert (row["column"], row["value"], row["problem"]) == ("CLP03", "2OO.00", "not a number")
+def test_non_numeric_amount_excludes_the_claim_not_the_file(make_835) -> None:
+    bad = [PAID[0].replace("200.00", "2OO.00"), *PAID[1:], *DENIED]
+    r = read_835(make_835(bad, total="120.00", name="amount.835"))
+    assert r.claims[C.CLAIM_ID].tolist() == ["B2"]
+    row = r.problems.iloc[0]
+    assert (row["row"], row["column"], row["value"], row["problem"]) == (
+        9,
+        "CLP03",
+        "2OO.00",
+        "not a number",
+    )
+    assert (row[C.CLAIM_ID], row[C.ACTION]) == ("A1", "excluded")
+    assert r.problem_lines()[0] == (
+        f"{r.files[0]}, segment 9, CLP03 = '2OO.00': not a number (expected a decimal amount "
+        "like 123.45); claim A1 excluded."
+    )
 
 
 def test_all_value_problems_are_collected(make_835) -> None:
     bad = [PAID[0].replace("120.00", "x"), *PAID[1:3], "DTM*472*20240231", *PAID[4:]]
-    with pytest.raises(DataValidationError) as err:
-        read_835(make_835(bad, total="120.00"))
-    assert err.value.problems["column"].tolist() == ["CLP04", "DTM02"]
+    r = read_835(make_835(bad, total="120.00"))
+    assert r.claims.empty
+    excluded = r.problems[r.problems[C.ACTION] == "excluded"]
+    assert excluded["column"].tolist() == ["CLP04", "DTM02"]
+    assert set(excluded[C.CLAIM_ID]) == {"A1"}
 
 
-def test_envelope_count_mismatch(make_835, write_835_text) -> None:
+def test_envelope_count_mismatch_is_named_and_the_claims_kept(make_835, write_835_text) -> None:
     text = make_835(PAID, total="120.00").read_text()
     assert "SE*14*0001" in text
-    text = text.replace("SE*14*0001", "SE*13*0001")
-    with pytest.raises(DataValidationError, match="SE does not match"):
-        read_835(write_835_text(text))
+    r = read_835(write_835_text(text.replace("SE*14*0001", "SE*13*0001")))
+    assert r.claims[C.CLAIM_ID].tolist() == ["A1"]
+    (note,) = r.problems["problem"].tolist()
+    assert note.startswith("counts differ: SE01 says 13 segments, the transaction set has 14")
+    assert "truncated" not in note
+
+
+def test_envelope_control_numbers_differ(make_835, write_835_text) -> None:
+    text = make_835(PAID, total="120.00").read_text()
+    r = read_835(write_835_text(text.replace("IEA*1*000000001", "IEA*1*000000002")))
+    assert len(r.claims) == 1
+    (note,) = r.problems["problem"].tolist()
+    assert note == "control numbers differ: ISA13 is 000000001, IEA02 000000002"
 
 
 def test_not_an_835(make_835, write_835_text) -> None:
     text = make_835(PAID, total="120.00").read_text().replace("ST*835*", "ST*837*")
-    with pytest.raises(InputFileError, match="not an 835"):
+    with pytest.raises(InputFileError, match=r"X12 837 claim, not a remittance \(835\)"):
         read_835(write_835_text(text))
 
 
@@ -220,7 +241,7 @@ def test_unbalanced_claim_is_excluded_and_reported(make_835) -> None:
     prob = r.problems[r.problems[C.CLAIM_ID] == "U1"]
     assert set(prob[C.ACTION]) == {"excluded"}
     assert set(prob["column"]) == {"CLP03-CLP04-CAS", "SVC02-SVC03-CAS"}
-    assert "claims excluded: 1" in r.summary()
+    assert "claims excluded (unreadable or unbalanced): 1" in r.summary()
 
 
 def test_denied_status_with_payment_is_excluded(make_835) -> None:
@@ -276,9 +297,13 @@ def test_denial_reason_prefers_a_denial_code_over_larger_write_offs(make_835) ->
 
 def test_user_denial_codes(make_835) -> None:
     claim = ["CLP*Q1*1*100.00*0**12*C", "SVC*HC:90834*100.00*0**1", "CAS*CO*ZZ1*100.00"]
-    assert read_835(make_835(claim)).claims[C.STATUS].tolist() == ["paid"]
+    default = read_835(make_835(claim))
+    # a $0 line adjusted with a code the table lacks is never silently paid
+    assert default.claims[C.STATUS].tolist() == ["denied"]
+    assert "lacks; counted as denied, reason category unknown" in default.problems["problem"][0]
     r = read_835(make_835(claim), denial_codes={"ZZ1"})
     assert r.claims[C.STATUS].tolist() == ["denied"]
+    assert r.problems.empty
     assert r.carc_table_version == "user"
 
 

@@ -3,14 +3,25 @@
 A small strict parser written for paritykit (``docs/remittances.md`` says why no library was
 used). It reads the separators each interchange declares in its ISA header, any number of
 interchanges (ISA/IEA), functional groups (GS/GE) and transaction sets (ST/SE) per file, with or
-without line breaks, and checks every envelope count. Each claim (CLP) is checked to balance:
-charge - paid = sum of its CAS adjustments, and the same for each service line (SVC). A claim
-that does not balance is excluded from the claim lines and listed in ``problems``; a reversal
-(CLP02 = 22) cancels the payment it reverses, so nothing is counted twice.
+without line breaks, indentation or blank lines between segments, and checks every envelope.
+
+What is kept and what is set aside:
+
+- Files are recognised by content (an ISA header), not by extension. A file that cannot be read
+  (not X12, truncated, damaged) or that holds no 835 (a 999, 277 or 837) is skipped and listed
+  in :attr:`Remittances.skipped`; the other files are still read.
+- A claim (CLP) must balance: charge - paid = the sum of its claim- and line-level CAS
+  adjustments. A claim that does not is excluded and listed; a service line that does not
+  balance on its own inside a balanced claim (adjustments reported at claim level) is kept with
+  a note. A value that cannot be read excludes its claim, not the file.
+- A reversal (CLP02 = 22) cancels the one earlier claim whose amounts it negates; a corrected
+  claim with the same claim number stays, whatever the order of the files.
+- The same remittance claim read twice (same payer, trace number and claim) is counted once.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import html
 import io
@@ -41,13 +52,14 @@ __all__ = [
     "REMITTANCE_CLAIM_COLUMNS",
     "REMITTANCE_PROBLEM_COLUMNS",
     "REVERSAL_COLUMNS",
+    "SKIPPED_FILE_COLUMNS",
     "X12_PARSER_VERSION",
     "Remittances",
     "read_835",
 ]
 
 #: Version of the reading rules (status, claim type, service date, denial reason, reversals).
-X12_PARSER_VERSION: Final = "1.0"
+X12_PARSER_VERSION: Final = "2.0"
 
 #: Columns of :attr:`Remittances.claims`: the claims contract, then remittance detail.
 REMITTANCE_CLAIM_COLUMNS: Final[tuple[str, ...]] = (
@@ -64,6 +76,7 @@ REMITTANCE_CLAIM_COLUMNS: Final[tuple[str, ...]] = (
     C.FACILITY_CODE,
     C.PAYER_ID,
     C.PAYER_CLAIM_CONTROL_NUMBER,
+    C.CLAIM_KEY,
     C.CLAIM_BILLED_AMOUNT,
     C.CLAIM_PAID_AMOUNT,
     C.PATIENT_RESPONSIBILITY_AMOUNT,
@@ -115,10 +128,38 @@ PROVIDER_ADJUSTMENT_COLUMNS: Final[tuple[str, ...]] = (
 )
 #: Columns of :attr:`Remittances.problems`: the problem columns, the claim, and the action taken.
 REMITTANCE_PROBLEM_COLUMNS: Final[tuple[str, ...]] = (*PROBLEM_COLUMNS, C.CLAIM_ID, C.ACTION)
+#: Columns of :attr:`Remittances.skipped`: one row per file that was not read.
+SKIPPED_FILE_COLUMNS: Final[tuple[str, ...]] = (
+    C.SOURCE_FILE,
+    C.TRANSACTION_SET,
+    C.SEGMENT_NUMBER,
+    C.EXCLUSION_REASON,
+)
+
+#: ``action`` values of :attr:`Remittances.problems`.
+EXCLUDED: Final = "excluded"
+KEPT: Final = "kept"
+SKIPPED: Final = "file skipped"
+
+#: Names of the X12 transaction sets a practice may find beside its 835s.
+X12_TRANSACTION_NAMES: Final[dict[str, str]] = {
+    "835": "835 remittance advice",
+    "837": "837 claim",
+    "999": "999 implementation acknowledgment",
+    "997": "997 functional acknowledgment",
+    "277": "277 claim status response",
+    "276": "276 claim status request",
+    "270": "270 eligibility request",
+    "271": "271 eligibility response",
+    "278": "278 authorization request or response",
+    "820": "820 premium payment",
+    "834": "834 enrollment",
+}
 
 AllowedPolicy = Literal["reported", "derived"]
 
-_FILE_SUFFIXES: Final = (".835", ".era", ".edi", ".x12", ".txt")
+#: Characters allowed between segments (and around them): line breaks and indentation.
+_BETWEEN: Final = "\r\n \t\x00"
 _SEGMENT_ID = re.compile(r"^[A-Z][A-Z0-9]{1,2}$")
 _AMOUNT = re.compile(r"^-?(?:\d+(?:\.\d*)?|\.\d+)$")
 _DATE = re.compile(r"^\d{8}$")
@@ -145,13 +186,14 @@ class Remittances:
     claims : pandas.DataFrame
         One row per service line (SVC), or one row per claim paid without service lines, in the
         claims data contract plus remittance detail (:data:`REMITTANCE_CLAIM_COLUMNS`). Only
-        balanced claims that no reversal cancelled.
+        balanced claims that no reversal cancelled, each remittance claim once. ``claim_key``
+        identifies a claim (payer, CLP01, CLP07 and service dates).
     adjustments : pandas.DataFrame
         One row per CAS adjustment of the claims in ``claims`` (:data:`ADJUSTMENT_COLUMNS`);
         ``line_number`` is missing for claim-level adjustments.
     problems : pandas.DataFrame
         Everything the reader noticed (:data:`REMITTANCE_PROBLEM_COLUMNS`); ``action`` says
-        whether the claim was ``excluded`` or ``kept``.
+        whether the claim was ``excluded``, the data ``kept`` (a note), or the ``file skipped``.
     reversals : pandas.DataFrame
         One row per CLP02 = 22 reversal, and the original payment it cancelled when found.
     provider_adjustments : pandas.DataFrame
@@ -164,6 +206,14 @@ class Remittances:
         :data:`X12_PARSER_VERSION`.
     allowed : str
         How ``allowed_amount`` was filled (``"reported"`` or ``"derived"``).
+    skipped : pandas.DataFrame
+        One row per file that was not read (:data:`SKIPPED_FILE_COLUMNS`): the file, its X12
+        transaction set when it is X12 but not an 835, the segment where reading stopped, and
+        why.
+    claims_excluded : int
+        Claims set aside because a value could not be read or they do not balance.
+    duplicates : int
+        Remittance claims read a second time (same payer, trace number and claim), counted once.
     """
 
     claims: pd.DataFrame = field(repr=False)
@@ -175,35 +225,89 @@ class Remittances:
     carc_table_version: str
     parser_version: str = X12_PARSER_VERSION
     allowed: AllowedPolicy = "reported"
+    skipped: pd.DataFrame = field(
+        repr=False, default_factory=lambda: pd.DataFrame(columns=list(SKIPPED_FILE_COLUMNS))
+    )
+    claims_excluded: int = 0
+    duplicates: int = 0
+
+    @property
+    def n_claims(self) -> int:
+        """The number of claims read (distinct ``claim_key``), not of distinct claim numbers."""
+        return int(self.claims[C.CLAIM_KEY].nunique()) if len(self.claims) else 0
 
     def to_frame(self) -> pd.DataFrame:
         """The claim lines (a copy of :attr:`claims`)."""
         return self.claims.copy()
 
+    def problem_lines(self, limit: int | None = 10) -> list[str]:
+        """The problems as readable lines, files skipped and claims excluded first.
+
+        Parameters
+        ----------
+        limit : int or None
+            At most this many lines (all when None).
+        """
+        order = {SKIPPED: 0, EXCLUDED: 1, KEPT: 2}
+        frame = self.problems.assign(_o=self.problems[C.ACTION].map(order).fillna(3))
+        frame = frame.sort_values("_o", kind="stable")
+        rows = frame if limit is None else frame.head(limit)
+        return [_problem_line(row) for row in rows.to_dict("records")]
+
     def summary(self) -> str:
         """A short text account of what was read and what was set aside."""
         claims = self.claims
-        n_claims = claims[C.CLAIM_ID].nunique() if len(claims) else 0
         denied = int((claims[C.STATUS] == "denied").sum()) if len(claims) else 0
-        excluded = self.problems[self.problems[C.ACTION] == "excluded"]
-        kept = self.problems[self.problems[C.ACTION] == "kept"]
+        denied_claims = (
+            int(claims.loc[claims[C.STATUS] == "denied", C.CLAIM_KEY].nunique())
+            if len(claims)
+            else 0
+        )
+        kept = self.problems[self.problems[C.ACTION] == KEPT]
         matched = int(self.reversals[C.MATCHED].sum()) if len(self.reversals) else 0
         lines = [
-            f"835 remittances: {len(self.files)} file(s), parser {self.parser_version}, "
-            f"CARC table {self.carc_table_version}",
-            f"  claim lines: {len(claims)} in {n_claims} claims; denied lines: {denied}",
+            f"835 remittances: {len(self.files)} file(s) read, {len(self.skipped)} skipped; "
+            f"parser {self.parser_version}, CARC table {self.carc_table_version}",
+            f"  claims: {self.n_claims} ({len(claims)} claim lines); denied: {denied_claims} "
+            f"claim(s), {denied} line(s)",
             f"  adjustments: {len(self.adjustments)}; provider adjustments (PLB): "
             f"{len(self.provider_adjustments)}",
             f"  reversals: {len(self.reversals)} ({matched} matched to the payment they cancel)",
-            f"  claims excluded: {excluded[C.CLAIM_ID].nunique()}; notes on kept data: {len(kept)}",
+            f"  claims excluded (unreadable or unbalanced): {self.claims_excluded}; read twice "
+            f"and counted once: {self.duplicates}; notes on kept data: {len(kept)}",
         ]
-        for _, row in excluded.head(10).iterrows():
-            lines.append(f"    {row['file']} segment {row['row']}: {row['problem']}")
+        for row in self.skipped.to_dict("records"):
+            where = f", segment {row[C.SEGMENT_NUMBER]}" if pd.notna(row[C.SEGMENT_NUMBER]) else ""
+            lines.append(f"    skipped {row[C.SOURCE_FILE]}{where}: {row[C.EXCLUSION_REASON]}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         text = html.escape(self.summary()).replace("\n", "<br>")
         return f"<p>{text}</p>" + self.claims.head(20).to_html(index=False)
+
+
+def _problem_line(row: dict[str, object]) -> str:
+    """One problem as a sentence: where, what, which value, and what was done."""
+    where = str(row["file"])
+    if pd.notna(row["row"]):
+        where += f", segment {row['row']}"
+    column = row["column"]
+    value = row["value"]
+    if column and pd.notna(column):
+        shown = str(value) if pd.notna(value) else ""
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        where += f", {column}" + (f" = {shown!r}" if shown else "")
+    action = row[C.ACTION]
+    claim = row[C.CLAIM_ID]
+    if action == EXCLUDED:
+        done = f"claim {claim} excluded" if claim and pd.notna(claim) else "excluded"
+    elif action == SKIPPED:
+        done = "file skipped"
+    else:
+        done = "kept"
+    expected = row["expected"]
+    tail = f" (expected {expected})" if expected and pd.notna(expected) else ""
+    return f"{where}: {row['problem']}{tail}; {done}."
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,16 +389,28 @@ class _Plb:
 
 @dataclass
 class _Collector:
-    """Value problems (raised together at the end) and notes about the data (kept)."""
+    """Problems of one file: a bad value excludes the claim it belongs to, nothing more.
 
-    errors: list[dict[str, object]] = field(default_factory=list)
-    notes: list[dict[str, object]] = field(default_factory=list)
+    ``claim`` is the claim being read; a value problem inside it excludes it. A value problem
+    outside a claim (a payment date, a provider adjustment) leaves that value missing.
+    """
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+    claim: _Claim | None = None
 
     def error(self, file: str, seg: int, column: str, value: object, problem: str, expected: str):
-        self.errors.append(_problem(file, seg, column, value, problem, expected, None, "raised"))
+        claim = self.claim
+        if claim is not None:
+            claim.excluded = True
+            row = _problem(file, seg, column, value, problem, expected, claim.claim_id, EXCLUDED)
+        else:
+            row = _problem(
+                file, seg, column, value, problem + "; left missing", expected, None, KEPT
+            )
+        self.rows.append(row)
 
     def note(self, row: dict[str, object]) -> None:
-        self.notes.append(row)
+        self.rows.append(row)
 
 
 def _problem(
@@ -418,8 +534,12 @@ def _segments(text: str, file: str) -> Iterator[_Seg]:
             )
         in_interchange = True
         while in_interchange:
-            while pos < length and text[pos] in "\r\n" and text[pos] != terminator:
+            # line breaks, indentation and blank lines between segments
+            while pos < length and text[pos] in _BETWEEN and text[pos] != terminator:
                 pos += 1
+            if pos < length and text[pos] == terminator:  # an empty segment (a blank line)
+                pos += 1
+                continue
             end = text.find(terminator, pos)
             if end == -1:
                 rest = text[pos:].strip("\r\n")
@@ -438,19 +558,29 @@ def _segments(text: str, file: str) -> Iterator[_Seg]:
                 raw = raw.replace("\r", "").replace("\n", "")
             pos = end + 1
             number += 1
+            raw = raw.rstrip(_BETWEEN)
+            if not raw:
+                number -= 1
+                continue
             parts = raw.split(element)
-            seg_id = parts[0].strip("\r\n")
+            seg_id = parts[0].strip(_BETWEEN)
             parts[0] = seg_id
             if not _SEGMENT_ID.match(seg_id):
+                if element not in raw and len(raw) > 3:
+                    problem = (
+                        "not a segment: it holds no element separator "
+                        f"{element!r} (declared in ISA) and its start is no segment identifier"
+                    )
+                else:
+                    problem = "not a segment identifier (2-3 upper-case letters or digits)"
                 raise _structure_error(
                     file,
                     number,
                     "segment",
                     raw[:40],
-                    "not a segment identifier; the separators declared in ISA "
-                    f"(element {element!r}, segment {terminator!r}) do not fit the content",
-                    "2-3 upper-case letters or digits",
-                    "The file's separators are wrong or it is damaged.",
+                    problem,
+                    f"a segment such as 'CLP{element}...' ended by {terminator!r}",
+                    "The file is damaged or was edited by hand; get a fresh copy from the payer.",
                 )
             yield _Seg(number, parts, component)
             if seg_id == "IEA":
@@ -547,27 +677,56 @@ def _composite(
 @dataclass
 class _Envelope:
     isa_control: str | None = None
+    isa_seg: int = 0
     gs_count: int = 0
     gs_control: str | None = None
+    gs_seg: int = 0
     st_count: int = 0
     st_control: str | None = None
     st_start: int = 0
     in_isa: bool = False
     in_gs: bool = False
     in_st: bool = False
+    #: ST01 of the current transaction set when it is not an 835 (its segments are skipped)
+    foreign: str | None = None
 
 
-def _parse_file(
-    path: Path,
-    text: str,
-    order_start: int,
-    col: _Collector,
-) -> tuple[list[_Claim], list[_Plb], list[tuple[_Payment, int, list[_Claim], list[_Plb]]]]:
+@dataclass
+class _FileResult:
+    claims: list[_Claim]
+    plbs: list[_Plb]
+    transactions: list[tuple[_Payment, int, list[_Claim], list[_Plb]]]
+    rows: list[dict[str, object]]
+    #: ST01 values of transaction sets that are not 835s, with their ST segment numbers
+    foreign: list[tuple[str, int]]
+
+
+class _NotRemittanceError(Exception):
+    """An X12 file holding no 835 transaction set."""
+
+    def __init__(self, types: list[tuple[str, int]]) -> None:
+        self.types = types
+        names = sorted({X12_TRANSACTION_NAMES.get(t, f"X12 {t}") for t, _ in types})
+        super().__init__(
+            f"X12 {', '.join(names)}, not a remittance (835); not read. "
+            "Pass it to the tool made for it, or leave it out."
+        )
+
+
+def _envelope_note(
+    file: str, seg: _Seg, column: str, value: object, problem: str, expected: str
+) -> dict[str, object]:
+    return _problem(file, seg.number, column, value, problem, expected, None, KEPT)
+
+
+def _parse_file(path: Path, text: str, order_start: int) -> _FileResult:
     file = str(path)
+    col = _Collector()
     env = _Envelope()
     claims: list[_Claim] = []
     plbs: list[_Plb] = []
     transactions: list[tuple[_Payment, int, list[_Claim], list[_Plb]]] = []
+    foreign: list[tuple[str, int]] = []
     payment = _Payment(file=file)  # replaced at each ST
     claim: _Claim | None = None
     line: _Line | None = None
@@ -575,13 +734,16 @@ def _parse_file(
     tx_claims: list[_Claim] = []
     tx_plbs: list[_Plb] = []
     order = order_start
-    last_seg = 0
 
     def fail(seg: _Seg, problem: str, expected: str, todo: str) -> DataValidationError:
         return _structure_error(file, seg.number, seg.id, seg.text(), problem, expected, todo)
 
+    def set_claim(new: _Claim | None) -> None:
+        nonlocal claim, line
+        claim, line = new, None
+        col.claim = new
+
     for seg in _segments(text, file):
-        last_seg = seg.number
         sid = seg.id
         if sid == "ISA":
             if env.in_isa:
@@ -595,25 +757,42 @@ def _parse_file(
                 raise fail(
                     seg, "ISA must have 16 elements", "16 elements", "Check the file's separators."
                 )
-            env = _Envelope(isa_control=seg.get(13), in_isa=True)
+            env = _Envelope(isa_control=seg.get(13), isa_seg=seg.number, in_isa=True)
             continue
         if not env.in_isa:  # pragma: no cover - the tokenizer guarantees an ISA first
             raise fail(seg, "segment outside an interchange", "ISA first", "")
+        if env.foreign is not None and sid not in ("SE", "GE", "IEA"):
+            continue  # inside a transaction set that is not an 835
         if sid == "IEA":
             if env.in_gs:
                 raise fail(
                     seg,
-                    "IEA arrives before GE closed the functional group",
+                    "IEA arrives before GE closed the functional group: the group is cut short",
                     "GE then IEA",
-                    "The file is truncated or damaged.",
+                    "The file is truncated or damaged; get a fresh copy from the payer.",
                 )
-            if seg.get(1) != str(env.gs_count) or seg.get(2) != env.isa_control:
-                raise fail(
-                    seg,
-                    "IEA does not match its interchange "
-                    f"({env.gs_count} group(s), control number {env.isa_control})",
-                    f"IEA*{env.gs_count}*{env.isa_control}",
-                    "Segments are missing or the file was edited by hand.",
+            if seg.get(2) != env.isa_control:
+                col.note(
+                    _envelope_note(
+                        file,
+                        seg,
+                        "IEA02",
+                        seg.get(2),
+                        f"control numbers differ: ISA13 is {env.isa_control}, IEA02 {seg.get(2)}",
+                        "IEA02 = ISA13",
+                    )
+                )
+            if seg.get(1) != str(env.gs_count):
+                col.note(
+                    _envelope_note(
+                        file,
+                        seg,
+                        "IEA01",
+                        seg.get(1),
+                        f"counts differ: IEA01 says {seg.get(1)} functional group(s), the "
+                        f"interchange holds {env.gs_count}",
+                        f"IEA01 = {env.gs_count}",
+                    )
                 )
             env.in_isa = False
             continue
@@ -628,23 +807,40 @@ def _parse_file(
             env.in_gs = True
             env.gs_count += 1
             env.gs_control = seg.get(6)
+            env.gs_seg = seg.number
             env.st_count = 0
             continue
         if sid == "GE":
             if env.in_st or not env.in_gs:
                 raise fail(
                     seg,
-                    "GE arrives outside a functional group or before SE",
+                    "GE arrives outside a functional group or before SE: a transaction set is "
+                    "cut short",
                     "ST ... SE then GE",
-                    "The file is truncated or damaged.",
+                    "The file is truncated or damaged; get a fresh copy from the payer.",
                 )
-            if seg.get(1) != str(env.st_count) or seg.get(2) != env.gs_control:
-                raise fail(
-                    seg,
-                    f"GE does not match its group ({env.st_count} transaction set(s), "
-                    f"control number {env.gs_control})",
-                    f"GE*{env.st_count}*{env.gs_control}",
-                    "Segments are missing or the file was edited by hand.",
+            if seg.get(2) != env.gs_control:
+                col.note(
+                    _envelope_note(
+                        file,
+                        seg,
+                        "GE02",
+                        seg.get(2),
+                        f"control numbers differ: GS06 is {env.gs_control}, GE02 {seg.get(2)}",
+                        "GE02 = GS06",
+                    )
+                )
+            if seg.get(1) != str(env.st_count):
+                col.note(
+                    _envelope_note(
+                        file,
+                        seg,
+                        "GE01",
+                        seg.get(1),
+                        f"counts differ: GE01 says {seg.get(1)} transaction set(s), the group "
+                        f"holds {env.st_count}",
+                        f"GE01 = {env.st_count}",
+                    )
                 )
             env.in_gs = False
             continue
@@ -652,21 +848,20 @@ def _parse_file(
             if not env.in_gs or env.in_st:
                 raise fail(
                     seg,
-                    "ST arrives outside a functional group or before SE",
+                    "ST arrives outside a functional group or before SE closed the last one",
                     "GS then ST",
                     "The file is damaged.",
-                )
-            if seg.get(1) != "835":
-                raise InputFileError(
-                    f"{file}, segment {seg.number}: transaction set {seg.get(1)!r} is not an 835 "
-                    "remittance. Pass only X12 835 files to read_835."
                 )
             env.in_st = True
             env.st_count += 1
             env.st_control = seg.get(2)
             env.st_start = seg.number
+            set_claim(None)
+            if seg.get(1) != "835":
+                env.foreign = seg.get(1) or "unknown"
+                foreign.append((env.foreign, seg.number))
+                continue
             payment = _Payment(file=file, st_seg=seg.number)
-            claim = line = None
             entity = None
             tx_claims, tx_plbs = [], []
             continue
@@ -679,17 +874,35 @@ def _parse_file(
             )
         if sid == "SE":
             count = seg.number - env.st_start + 1
-            if seg.get(1) != str(count) or seg.get(2) != env.st_control:
-                raise fail(
-                    seg,
-                    f"SE does not match its transaction set ({count} segments, control number "
-                    f"{env.st_control})",
-                    f"SE*{count}*{env.st_control}",
-                    "Segments are missing (a truncated file) or the file was edited by hand.",
+            if seg.get(2) != env.st_control:
+                col.note(
+                    _envelope_note(
+                        file,
+                        seg,
+                        "SE02",
+                        seg.get(2),
+                        f"control numbers differ: ST02 is {env.st_control}, SE02 {seg.get(2)}",
+                        "SE02 = ST02",
+                    )
+                )
+            if seg.get(1) != str(count):
+                col.note(
+                    _envelope_note(
+                        file,
+                        seg,
+                        "SE01",
+                        seg.get(1),
+                        f"counts differ: SE01 says {seg.get(1)} segments, the transaction set "
+                        f"has {count}; every claim was still checked to balance",
+                        f"SE01 = {count}",
+                    )
                 )
             env.in_st = False
+            set_claim(None)
+            if env.foreign is not None:
+                env.foreign = None
+                continue
             transactions.append((payment, seg.number, tx_claims, tx_plbs))
-            claim = line = None
             continue
         if sid == "BPR":
             payment.total = _amount(seg, 2, file, col, required=True)
@@ -705,7 +918,7 @@ def _parse_file(
         elif sid == "REF" and claim is None and entity == "PR" and seg.get(1) == "2U":
             payment.payer_id = payment.payer_id or seg.get(2)
         elif sid == "LX":
-            claim = line = None
+            set_claim(None)
         elif sid == "CLP":
             if payment.payer_name is None and payment.payer_id is None:
                 raise fail(
@@ -714,38 +927,38 @@ def _parse_file(
                     "an N1*PR segment first",
                     "The file lacks its payer loop (1000A).",
                 )
-            claim_id = seg.get(1)
-            status = seg.get(2)
-            if claim_id is None:
-                col.error(file, seg.number, "CLP01", "", "missing claim id", "the claim id")
-                claim_id = ""
-            if status not in _CLAIM_STATUS_CODES:
-                col.error(
-                    file,
-                    seg.number,
-                    "CLP02",
-                    status,
-                    "unknown claim status code",
-                    ", ".join(sorted(_CLAIM_STATUS_CODES, key=int)),
-                )
-            claim = _Claim(
+            new = _Claim(
                 order=order,
                 seg=seg.number,
                 payment=payment,
-                claim_id=claim_id,
-                status_code=status or "",
-                charge=_amount(seg, 3, file, col, required=True),
-                paid=_amount(seg, 4, file, col, required=True),
-                patient_resp=_amount(seg, 5, file, col, required=False),
+                claim_id=seg.get(1) or "",
+                status_code=seg.get(2) or "",
+                charge=None,
+                paid=None,
+                patient_resp=None,
                 filing_indicator=seg.get(6),
                 control_number=seg.get(7),
                 facility_code=seg.get(8),
                 frequency=seg.get(9),
             )
+            set_claim(new)
             order += 1
-            line = None
-            claims.append(claim)
-            tx_claims.append(claim)
+            claims.append(new)
+            tx_claims.append(new)
+            if not new.claim_id:
+                col.error(file, seg.number, "CLP01", "", "missing claim id", "the claim id")
+            if new.status_code not in _CLAIM_STATUS_CODES:
+                col.error(
+                    file,
+                    seg.number,
+                    "CLP02",
+                    new.status_code,
+                    "unknown claim status code",
+                    ", ".join(sorted(_CLAIM_STATUS_CODES, key=int)),
+                )
+            new.charge = _amount(seg, 3, file, col, required=True)
+            new.paid = _amount(seg, 4, file, col, required=True)
+            new.patient_resp = _amount(seg, 5, file, col, required=False)
         elif sid == "CAS":
             if claim is None:
                 raise fail(
@@ -805,13 +1018,28 @@ def _parse_file(
         elif sid == "MIA" and claim is not None:
             claim.inpatient_evidence = True
         elif sid == "PLB":
-            claim = line = None
+            set_claim(None)
             plbs_here = _plb(seg, payment, file, col)
             plbs.extend(plbs_here)
             tx_plbs.extend(plbs_here)
-    if env.in_isa or env.in_st:  # pragma: no cover - the tokenizer raises first
-        raise _structure_error(file, last_seg, "IEA", "end of file", "truncated", "IEA", "")
-    return claims, plbs, transactions
+    if not transactions and foreign:
+        raise _NotRemittanceError(foreign)
+    if foreign:
+        for kind, number in foreign:
+            col.note(
+                _problem(
+                    file,
+                    number,
+                    "ST01",
+                    kind,
+                    f"a transaction set that is not an 835 "
+                    f"({X12_TRANSACTION_NAMES.get(kind, 'X12 ' + kind)}); not read",
+                    "835",
+                    None,
+                    KEPT,
+                )
+            )
+    return _FileResult(claims, plbs, transactions, col.rows, foreign)
 
 
 def _cas(seg: _Seg, file: str, col: _Collector) -> list[_Adj]:
@@ -892,13 +1120,21 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
 
 
 def _balance_problems(claim: _Claim) -> list[dict[str, object]]:
+    """Check the claim against the X12 balancing rule; exclude it when it fails.
+
+    The claim must balance: CLP03 - CLP04 = every CAS amount of the claim and its lines. A line
+    that does not balance on its own inside a balanced claim (the payer reported adjustments at
+    claim level) is kept with a note.
+    """
     file = claim.payment.file
     out = []
     adjs = claim.cas + [a for ln in claim.lines for a in ln.cas]
     total = _sum(a.amount for a in adjs)
+    claim_balances = True
     if claim.charge is not None and claim.paid is not None and total is not None:
         diff = claim.charge - claim.paid
         if diff != total:
+            claim_balances = False
             out.append(
                 _problem(
                     file,
@@ -908,25 +1144,28 @@ def _balance_problems(claim: _Claim) -> list[dict[str, object]]:
                     "claim does not balance",
                     "charge - paid = sum of the claim's CAS adjustment amounts",
                     claim.claim_id,
-                    "excluded",
+                    EXCLUDED,
                 )
             )
     for ln in claim.lines:
-        total = _sum(a.amount for a in ln.cas)
-        if ln.charge is None or ln.paid is None or total is None:
+        line_total = _sum(a.amount for a in ln.cas)
+        if ln.charge is None or ln.paid is None or line_total is None:
             continue
         diff = ln.charge - ln.paid
-        if diff != total:
+        if diff != line_total:
             out.append(
                 _problem(
                     file,
                     ln.seg,
                     "SVC02-SVC03-CAS",
-                    f"{ln.charge} - {ln.paid} = {diff}; adjustments sum to {total}",
-                    "service line does not balance",
+                    f"{ln.charge} - {ln.paid} = {diff}; line adjustments sum to {line_total}",
+                    "service line does not balance on its own; the claim balances with its "
+                    "claim-level adjustments"
+                    if claim_balances
+                    else "service line does not balance",
                     "line charge - line paid = sum of the line's CAS adjustment amounts",
                     claim.claim_id,
-                    "excluded",
+                    KEPT if claim_balances else EXCLUDED,
                 )
             )
     if claim.status_code == "4" and claim.paid not in (None, _ZERO):
@@ -939,7 +1178,7 @@ def _balance_problems(claim: _Claim) -> list[dict[str, object]]:
                 "claim status 4 (denied) but a payment is reported",
                 "0 paid on a denied claim",
                 claim.claim_id,
-                "excluded",
+                EXCLUDED,
             )
         )
     if claim.status_code == "25":
@@ -952,26 +1191,147 @@ def _balance_problems(claim: _Claim) -> list[dict[str, object]]:
                 "predetermination pricing only: no claim was adjudicated",
                 "a claim status of 1-4, 19-23",
                 claim.claim_id,
-                "excluded",
+                EXCLUDED,
             )
         )
     return out
 
 
-def _match_reversals(claims: list[_Claim]) -> list[dict[str, object]]:
-    """Cancel each reversal (CLP02 = 22) against the original payment of the same claim."""
+def _payer_key(pay: _Payment) -> str:
+    return pay.payer_id or pay.payer_name or ""
+
+
+def _claim_dates(claim: _Claim) -> tuple[date | None, date | None]:
+    """First and last service date: the claim's statement dates, else its lines' dates."""
+    if claim.statement_start or claim.statement_end:
+        return claim.statement_start or claim.statement_end, claim.statement_end or (
+            claim.statement_start
+        )
+    dates = [d for ln in claim.lines for d in (ln.date_472 or ln.date_150,) if d is not None]
+    return (min(dates), max(dates)) if dates else (None, None)
+
+
+def _claim_key(claim: _Claim) -> str:
+    """A claim's identity: payer, CLP01, CLP07 (payer claim control number), service dates."""
+    first, last = _claim_dates(claim)
+    parts = [
+        _payer_key(claim.payment),
+        claim.claim_id,
+        claim.control_number or "",
+        first.isoformat() if first else "",
+        last.isoformat() if last else "",
+    ]
+    return "|".join(parts)
+
+
+def _duplicate_problems(claims: list[_Claim]) -> list[dict[str, object]]:
+    """The same remittance claim read twice (same payer, TRN02, claim) is counted once."""
+    out = []
+    seen: dict[tuple[object, ...], _Claim] = {}
+    for c in claims:
+        key = (
+            _claim_key(c),
+            c.payment.trace,
+            c.status_code,
+            c.charge,
+            c.paid,
+            len(c.lines),
+        )
+        first = seen.get(key)
+        if first is None:
+            seen[key] = c
+            continue
+        if c.excluded:
+            continue
+        c.excluded = True
+        out.append(
+            _problem(
+                c.payment.file,
+                c.seg,
+                "CLP01",
+                c.claim_id,
+                f"the same remittance claim was already read ({first.payment.file}, segment "
+                f"{first.seg}: same payer, trace number {c.payment.trace} and claim); counted "
+                "once",
+                "each remittance read once",
+                c.claim_id,
+                EXCLUDED,
+            )
+        )
+    return out
+
+
+def _match_reversals(claims: list[_Claim]) -> tuple[list[dict[str, object]], list[dict]]:
+    """Cancel each reversal (CLP02 = 22) against the one claim whose amounts it negates.
+
+    The original is a claim of the same payer and claim number (CLP01) whose charge and payment
+    are the reversal's with the sign changed. Among several, the one with the same payer claim
+    control number (CLP07) is preferred, then one paid in an earlier payment, then the latest
+    of those; the files' order plays no part. A corrected claim sent with the reversal does not
+    negate it and stays.
+    """
     rows: list[dict[str, object]] = []
-    originals: dict[tuple[object, ...], list[_Claim]] = {}
+    notes: list[dict[str, object]] = []
+    originals: dict[tuple[str, str], list[_Claim]] = {}
     for c in claims:
         if c.status_code != "22" and not c.excluded:
-            originals.setdefault(_reversal_key(c), []).append(c)
-    for rev in (c for c in claims if c.status_code == "22"):
+            originals.setdefault((_payer_key(c.payment), c.claim_id), []).append(c)
+    used: set[int] = set()
+    reversals = sorted(
+        (c for c in claims if c.status_code == "22"),
+        key=lambda c: (
+            c.payment.payment_date or date.max,
+            c.payment.trace or "",
+            c.claim_id,
+            c.control_number or "",
+            Path(c.payment.file).name,
+            c.seg,
+        ),
+    )
+    for rev in reversals:
         found: _Claim | None = None
-        if not rev.excluded:
-            candidates = [c for c in originals.get(_reversal_key(rev), []) if not c.excluded]
-            earlier = [c for c in candidates if c.order < rev.order]
-            later = [c for c in candidates if c.order > rev.order]
-            found = earlier[-1] if earlier else (later[0] if later else None)
+        if not rev.excluded and rev.charge is not None and rev.paid is not None:
+            candidates = [
+                c
+                for c in originals.get((_payer_key(rev.payment), rev.claim_id), [])
+                if id(c) not in used
+                and not c.excluded
+                and c.charge == -rev.charge
+                and c.paid == -rev.paid
+            ]
+            rev_date = rev.payment.payment_date
+
+            def rank(c: _Claim, rev: _Claim = rev, rev_date: date | None = rev_date) -> tuple:
+                same_tx = c.payment is rev.payment
+                cdate = c.payment.payment_date
+                after = rev_date is not None and cdate is not None and cdate > rev_date
+                return (
+                    not (c.control_number and c.control_number == rev.control_number),
+                    same_tx,
+                    after,
+                    -(cdate.toordinal() if cdate else 0),
+                    c.payment.trace or "",
+                    Path(c.payment.file).name,
+                    c.seg,
+                )
+
+            if candidates:
+                found = min(candidates, key=rank)
+            else:
+                notes.append(
+                    _problem(
+                        rev.payment.file,
+                        rev.seg,
+                        "CLP01",
+                        rev.claim_id,
+                        "reversal (CLP02 = 22) whose original payment is not in the files read "
+                        f"(no claim {rev.claim_id} of this payer with charge {-rev.charge} and "
+                        f"payment {-rev.paid}); nothing cancelled",
+                        "the remittance with the original payment among the files read",
+                        rev.claim_id,
+                        KEPT,
+                    )
+                )
         rows.append(
             {
                 C.CLAIM_ID: rev.claim_id,
@@ -988,13 +1348,11 @@ def _match_reversals(claims: list[_Claim]) -> list[dict[str, object]]:
             }
         )
         if found is not None:
+            used.add(id(found))
             found.excluded = True
         rev.excluded = True
-    return rows
-
-
-def _reversal_key(c: _Claim) -> tuple[object, ...]:
-    return (c.payment.payer_name, c.payment.payer_id, c.claim_id, c.control_number)
+    by_claim = sorted(zip(reversals, rows, strict=True), key=lambda pair: pair[0].order)
+    return [row for _, row in by_claim], notes
 
 
 def _float(value: Decimal | None) -> float | None:
@@ -1026,9 +1384,54 @@ def _denial_pick(adjs: list[_Adj], denial_codes: frozenset[str]) -> _Adj | None:
     return ranked[0][1]
 
 
+def _line_status(
+    paid: Decimal | None,
+    charge: Decimal | None,
+    candidates: list[_Adj],
+    denied_claim: bool,
+    codes: _Codes,
+) -> tuple[bool, _Adj | None, str | None]:
+    """Whether a line (or a claim without lines) is denied, the reason picked, and a note.
+
+    A claim with status 4 is denied. A line paid $0 on a positive charge is denied when one of
+    its adjustments is a denial code; when a non-patient adjustment carries a code the CARC
+    table lacks, it is denied with an ``unknown`` reason category and a note. A $0 line whose
+    allowed amount went to the patient (a PR deductible) is not denied; one whose known,
+    non-denial adjustments (a contractual write-off, another payer's payment) leave the patient
+    nothing to pay is counted as not denied, with a note. A $0 line is never silently "paid".
+    """
+    if denied_claim:
+        return True, _denial_pick(candidates, codes.denial), None
+    zero_paid = paid == _ZERO and (charge or _ZERO) > _ZERO
+    if not zero_paid:
+        return False, None, None
+    if any(a.carc in codes.denial for a in candidates):
+        return True, _denial_pick(candidates, codes.denial), None
+    other = [a for a in candidates if a.group != "PR"]
+    unknown = [a for a in other if a.carc not in codes.known]
+    owed = any(a.group == "PR" and (a.amount or _ZERO) > _ZERO for a in candidates)
+    if unknown:
+        pick = max(unknown, key=lambda a: a.amount or _ZERO)
+        return (
+            True,
+            pick,
+            f"paid $0 with {pick.group}-{pick.carc}, a code the CARC table "
+            f"({codes.version}) lacks; counted as denied, reason category unknown",
+        )
+    if other and not owed:  # $0 paid and nothing owed by the patient: say why it is not denied
+        shown = ", ".join(sorted({f"{a.group}-{a.carc}" for a in other}))
+        return (
+            False,
+            None,
+            f"paid $0 with {shown}, which the CARC table ({codes.version}) does not count as "
+            "denials; counted as not denied",
+        )
+    return False, None, None
+
+
 def _claim_rows(
-    claim: _Claim, denial_codes: frozenset[str], allowed: AllowedPolicy
-) -> list[dict[str, object]]:
+    claim: _Claim, codes: _Codes, allowed: AllowedPolicy
+) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     pay = claim.payment
     ctype = _claim_type(claim)
     base = {
@@ -1051,6 +1454,7 @@ def _claim_rows(
         C.FACILITY_CODE: claim.facility_code,
         C.PAYER_ID: pay.payer_id,
         C.PAYER_CLAIM_CONTROL_NUMBER: claim.control_number,
+        C.CLAIM_KEY: _claim_key(claim),
         C.CLAIM_BILLED_AMOUNT: _float(claim.charge),
         C.CLAIM_PAID_AMOUNT: _float(claim.paid),
         C.PATIENT_RESPONSIBILITY_AMOUNT: _float(claim.patient_resp),
@@ -1064,20 +1468,30 @@ def _claim_rows(
     claim_date = claim.statement_start or claim.statement_end
     denied_claim = claim.status_code == "4"
     rows = []
+    notes = []
     units: list[tuple[int, _Line | None]] = (
         list(enumerate(claim.lines, start=1)) if claim.lines else [(1, None)]
     )
     for number, ln in units:
         if ln is None:
-            charge, paid, own, candidates = claim.charge, claim.paid, claim.cas, claim.cas
+            charge, paid, own = claim.charge, claim.paid, claim.cas
+            candidates = claim.cas
             reported_allowed = None
+            seg = claim.seg
         else:
             charge, paid, own = ln.charge, ln.paid, ln.cas
-            candidates = ln.cas + (claim.cas if denied_claim else [])
+            # a line without adjustments of its own takes the claim-level ones (CAS before SVC)
+            own_other = [a for a in ln.cas if a.group != "PR"]
+            candidates = ln.cas + (claim.cas if denied_claim or not own_other else [])
             reported_allowed = ln.allowed
-        zero_paid = paid == _ZERO and (charge or _ZERO) > _ZERO
-        denied = denied_claim or (zero_paid and any(a.carc in denial_codes for a in own))
-        pick = _denial_pick(candidates, denial_codes) if denied else None
+            seg = ln.seg
+        denied, pick, note = _line_status(paid, charge, candidates, denied_claim, codes)
+        if note:
+            notes.append(
+                _problem(
+                    pay.file, seg, "SVC03" if ln else "CLP04", "0", note, "", claim.claim_id, KEPT
+                )
+            )
         allowed_value = reported_allowed
         if allowed_value is None and allowed == "derived" and paid is not None and not denied:
             allowed_value = paid + sum((a.amount or _ZERO for a in own if a.group == "PR"), _ZERO)
@@ -1105,7 +1519,7 @@ def _claim_rows(
             }
         )
         rows.append(row)
-    return rows
+    return rows, notes
 
 
 def _adjustment_rows(claim: _Claim) -> list[dict[str, object]]:
@@ -1172,8 +1586,9 @@ def read_835(
     Parameters
     ----------
     paths : path or iterable of paths
-        Files, or folders whose ``.835``, ``.era``, ``.edi``, ``.x12`` and ``.txt`` files are
-        read (sorted by name). Files are read in the order given.
+        Files, or folders whose files are all looked at (sorted by name): every file that starts
+        with an ISA header is read, whatever its extension; the others are listed as skipped.
+        Files are read in the order given.
     denial_codes : collection of str, optional
         CARC codes that make a service line paid 0 count as denied. By default the codes whose
         ``counts_as_denial`` flag is set in the bundled CARC table.
@@ -1184,18 +1599,18 @@ def read_835(
     Returns
     -------
     Remittances
-        ``claims`` (claim lines), ``adjustments`` (CAS rows), ``problems`` (unbalanced claims
-        and other findings), ``reversals`` and ``provider_adjustments``.
+        ``claims`` (claim lines), ``adjustments`` (CAS rows), ``problems`` (claims excluded,
+        notes and files skipped), ``reversals``, ``provider_adjustments`` and ``skipped``.
 
     Raises
     ------
     InputFileError
-        A file is missing, empty, unreadable or not an 835.
+        No file could be read: the only file is missing, empty, not X12 or not an 835, or a
+        folder holds no X12 file.
     DataValidationError
-        A file is malformed: wrong separators, truncated, a segment out of place (such as a
-        service line without its claim header), envelope counts that do not match, or values
-        that are not numbers, dates or known codes. The message and ``.problems`` name the file
-        and segment number.
+        The only file given is damaged (wrong separators, truncated, a segment out of place);
+        the message and ``.problems`` name the file and segment. With several files, a damaged
+        one is skipped and listed in ``skipped`` and ``problems`` instead.
     ConfigurationError
         No paths, or the same file given twice.
 
@@ -1211,39 +1626,86 @@ def read_835(
     0    C0001          90837    paid           NaN
     1    C0002          90837  denied            50
     """
-    files = _resolve_paths(paths)
-    if denial_codes is None:
-        codes, version = _default_denial_codes()
-    else:
-        codes, version = frozenset(str(c).strip().upper() for c in denial_codes), "user"
+    files, unread = _resolve_paths(paths)
+    codes = _default_codes()
+    if denial_codes is not None:
+        user = frozenset(str(c).strip().upper() for c in denial_codes)
+        codes = _Codes(denial=user, known=codes.known | user, version="user")
     if allowed not in ("reported", "derived"):
         raise ConfigurationError(f"allowed must be 'reported' or 'derived'; got {allowed!r}.")
-    col = _Collector()
+    problems: list[dict[str, object]] = []
+    skipped: list[dict[str, object]] = []
+    failures: list[Exception] = []
+    read: list[Path] = []
     all_claims: list[_Claim] = []
     all_plbs: list[_Plb] = []
     transactions: list[tuple[_Payment, int, list[_Claim], list[_Plb]]] = []
+    for path, reason in unread:
+        skipped.append(_skip_row(path, None, None, reason))
+        problems.append(_problem(str(path), None, "", "", reason, "an X12 835 file", None, SKIPPED))
     for path in files:
-        text = _read_text(path)
-        claims, plbs, txs = _parse_file(path, text, len(all_claims), col)
-        all_claims += claims
-        all_plbs += plbs
-        transactions += txs
-    if col.errors:
-        frame = pd.DataFrame(col.errors, columns=list(REMITTANCE_PROBLEM_COLUMNS))
-        first = col.errors[0]
-        raise DataValidationError(
-            f"{len(col.errors)} value problem(s) in the 835 file(s); first: {first['file']}, "
-            f"segment {first['row']}, {first['column']} = {first['value']!r}: "
-            f"{first['problem']} (expected {first['expected']}). See .problems for all.",
-            frame,
+        try:
+            text = _read_text(path)
+            result = _parse_file(path, text, len(all_claims))
+        except _NotRemittanceError as exc:
+            kinds = ",".join(sorted({t for t, _ in exc.types}))
+            skipped.append(_skip_row(path, kinds, exc.types[0][1], str(exc)))
+            problems.append(
+                _problem(str(path), exc.types[0][1], "ST01", kinds, str(exc), "835", None, SKIPPED)
+            )
+            failures.append(InputFileError(f"{path}: {exc}"))
+            continue
+        except (DataValidationError, InputFileError) as exc:
+            failures.append(exc)
+            frame = getattr(exc, "problems", None)
+            if frame is not None and len(frame):
+                first = frame.iloc[0]
+                seg = first["row"]
+                text_reason = f"{first['problem']} (found {first['value']!r})"
+                problems.append(
+                    _problem(
+                        str(path),
+                        seg,
+                        str(first["column"]),
+                        first["value"],
+                        str(first["problem"]),
+                        str(first["expected"]),
+                        None,
+                        SKIPPED,
+                    )
+                )
+            else:
+                seg = None
+                text_reason = str(exc).removeprefix(f"{path}: ")
+                problems.append(_problem(str(path), None, "", "", text_reason, "", None, SKIPPED))
+            skipped.append(_skip_row(path, None, seg, text_reason))
+            continue
+        read.append(path)
+        all_claims += result.claims
+        all_plbs += result.plbs
+        transactions += result.transactions
+        problems += result.rows
+    if not read:
+        if len(failures) == 1 and not unread:
+            raise failures[0]
+        reasons = "; ".join(f"{r[C.SOURCE_FILE]}: {r[C.EXCLUSION_REASON]}" for r in skipped[:5])
+        raise InputFileError(
+            f"none of the {len(skipped)} file(s) could be read as an 835 remittance ({reasons}"
+            f"{'; ...' if len(skipped) > 5 else ''}). Pass X12 835 files as received from the "
+            "payer or clearinghouse."
         )
-    problems = list(col.notes)
     for claim in all_claims:
+        if claim.excluded:
+            continue
         found = _balance_problems(claim)
-        if found:
+        if any(f[C.ACTION] == EXCLUDED for f in found):
             claim.excluded = True
-            problems += found
-    reversal_rows = _match_reversals(all_claims)
+        problems += found
+    n_excluded = sum(c.excluded for c in all_claims)
+    duplicates = _duplicate_problems(all_claims)
+    problems += duplicates
+    reversal_rows, reversal_notes = _match_reversals(all_claims)
+    problems += reversal_notes
     problems += _transaction_notes(transactions)
 
     claim_rows: list[dict[str, object]] = []
@@ -1251,7 +1713,9 @@ def read_835(
     for claim in all_claims:
         if claim.excluded:
             continue
-        claim_rows += _claim_rows(claim, codes, allowed)
+        rows, notes = _claim_rows(claim, codes, allowed)
+        claim_rows += rows
+        problems += notes
         adj_rows += _adjustment_rows(claim)
     plb_rows = [
         {
@@ -1273,10 +1737,22 @@ def read_835(
         problems=_frame(problems, REMITTANCE_PROBLEM_COLUMNS),
         reversals=_frame(reversal_rows, REVERSAL_COLUMNS),
         provider_adjustments=_frame(plb_rows, PROVIDER_ADJUSTMENT_COLUMNS),
-        files=tuple(str(f) for f in files),
-        carc_table_version=version,
+        files=tuple(str(f) for f in read),
+        carc_table_version=codes.version,
         allowed=allowed,
+        skipped=_frame(skipped, SKIPPED_FILE_COLUMNS),
+        claims_excluded=n_excluded,
+        duplicates=len(duplicates),
     )
+
+
+def _skip_row(path: Path, kind: str | None, seg: object, reason: str) -> dict[str, object]:
+    return {
+        C.SOURCE_FILE: str(path),
+        C.TRANSACTION_SET: kind,
+        C.SEGMENT_NUMBER: seg,
+        C.EXCLUSION_REASON: reason,
+    }
 
 
 _DATE_COLUMNS: Final = frozenset(
@@ -1315,20 +1791,35 @@ def _frame(rows: list[dict[str, object]], columns: tuple[str, ...]) -> pd.DataFr
     return frame
 
 
-def _resolve_paths(paths: str | PathLike[str] | Iterable[str | PathLike[str]]) -> list[Path]:
+def _resolve_paths(
+    paths: str | PathLike[str] | Iterable[str | PathLike[str]],
+) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """The files to read, and the files of folders that are not X12 (with the reason).
+
+    In a folder every file is looked at: those that start with an ISA header are read, the
+    others are listed, never silently passed over. Files named one by one are always read.
+    """
     items = [paths] if isinstance(paths, str | PathLike) else list(paths)
     if not items:
         raise ConfigurationError(MSG_NO_PATHS)
     files: list[Path] = []
+    unread: list[tuple[Path, str]] = []
     for item in items:
         p = Path(item)
         if p.is_dir():
-            found = sorted(
-                f for f in p.iterdir() if f.is_file() and f.suffix.lower() in _FILE_SUFFIXES
-            )
+            entries = sorted(p.iterdir())
+            found = []
+            for f in entries:
+                if f.is_dir():
+                    unread.append((f, "a folder inside the folder; not read (pass it as well)"))
+                elif _looks_like_x12(f):
+                    found.append(f)
+                else:
+                    unread.append((f, "not an X12 file (it does not start with ISA)"))
             if not found:
                 raise InputFileError(
-                    f"{p}: folder holds no 835 files (looked for {', '.join(_FILE_SUFFIXES)})."
+                    f"{p}: folder holds no X12 file ({len(entries)} entries looked at; an 835 "
+                    "starts with 'ISA'). Point to the folder holding the remittances."
                 )
             files += found
         elif p.is_file():
@@ -1344,7 +1835,32 @@ def _resolve_paths(paths: str | PathLike[str] | Iterable[str | PathLike[str]]) -
                 "would be counted twice."
             )
         seen.add(key)
-    return files
+    return files, unread
+
+
+def _looks_like_x12(path: Path) -> bool:
+    """Whether a file starts with an ISA header (after a byte-order mark and blanks)."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return True  # let the reader report why it cannot be read
+    text = _decode(head, partial=True)
+    return text.lstrip(_BETWEEN).startswith("ISA")
+
+
+def _decode(data: bytes, *, partial: bool = False) -> str:
+    """Decode by byte-order mark (UTF-8, UTF-16), else UTF-8, else Latin-1."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        if partial:
+            data = data[: len(data) - len(data) % 2]
+        return data.decode("utf-16", errors="replace" if partial else "strict")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        if partial:
+            return data.decode("utf-8-sig", errors="replace")
+        return data.decode("latin-1")
 
 
 def _read_text(path: Path) -> str:
@@ -1355,10 +1871,13 @@ def _read_text(path: Path) -> str:
     if not data.strip():
         raise InputFileError(f"{path}: the file is empty; expected an X12 835 starting with ISA.")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("latin-1")
-    if not text.lstrip("\r\n").startswith("ISA"):
+        text = _decode(data)
+    except UnicodeDecodeError as exc:
+        raise InputFileError(
+            f"{path}: the file has a UTF-16 byte-order mark but is not valid UTF-16 ({exc}). "
+            "Re-export it as plain text."
+        ) from exc
+    if not text.lstrip(_BETWEEN).startswith("ISA"):
         raise InputFileError(
             f"{path}: not an X12 file (it starts with {text[:20]!r}; expected 'ISA'). "
             "Pass 835 remittance files as received from the payer or clearinghouse."
@@ -1366,9 +1885,18 @@ def _read_text(path: Path) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class _Codes:
+    """CARC codes that count as denials, every code the table knows, and its version."""
+
+    denial: frozenset[str]
+    known: frozenset[str]
+    version: str
+
+
 @lru_cache(maxsize=1)
-def _default_denial_codes() -> tuple[frozenset[str], str]:
-    """Denial codes and version of the bundled CARC table.
+def _default_codes() -> _Codes:
+    """Denial codes, known codes and version of the bundled CARC table.
 
     Read here because load never imports the later classify stage.
     """
@@ -1378,9 +1906,11 @@ def _default_denial_codes() -> tuple[frozenset[str], str]:
         if line.startswith("#") and "version=" in line:
             version = line.split("version=", 1)[1].strip().split()[0]
     body = "\n".join(line for line in text.splitlines() if not line.startswith("#"))
-    codes = frozenset(
+    rows = list(csv.DictReader(io.StringIO(body)))
+    known = frozenset(row["carc"].strip().upper() for row in rows)
+    denial = frozenset(
         row["carc"].strip().upper()
-        for row in csv.DictReader(io.StringIO(body))
+        for row in rows
         if row["counts_as_denial"].strip().lower() == "yes"
     )
-    return codes, version
+    return _Codes(denial=denial, known=known, version=version)
