@@ -88,3 +88,35 @@ def test_appeal_letter_writes_markdown_and_docx(practice_year, tmp_path) -> None
         cli, ["appeal-letter", "--claim", "NOPE", str(practice_year[1]), "--out", str(tmp_path)]
     )
     assert unknown.exit_code == 1 and "not in the data" in unknown.output
+
+
+def test_payers_folder_with_bad_files_goes_on_and_lists_problems(practice_year, tmp_path) -> None:
+    """One unreadable file and one 999 in the folder: the run goes on, problems.csv has all."""
+    import shutil
+
+    import pandas as pd
+
+    folder = tmp_path / "remits"
+    shutil.copytree(practice_year[1], folder)
+    first = sorted(folder.iterdir())[0]
+    text = first.read_text()
+    (folder / "cut.835").write_text(text[: len(text) // 2])
+    (folder / "ack.999").write_text(
+        "ISA*00*          *00*          *ZZ*CH             *ZZ*TP             *240301*1200*^*00501*"
+        "000000009*0*T*:~GS*FA*CH*TP*20240301*1200*9*X*005010X231A1~ST*999*0001~AK9*A*1*1*1~"
+        "SE*3*0001~GE*1*9~IEA*1*000000009~"
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["payers", str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "2 skipped" in result.output
+    assert "see .problems" not in result.output.lower()
+    shown = [line for line in result.output.splitlines() if "file skipped." in line]
+    assert any("cut.835, segment" in line for line in shown)
+    assert any("ack.999" in line and "999 implementation acknowledgment" in line for line in shown)
+    problems = pd.read_csv(out / "problems.csv")
+    assert {"file", "row", "column", "value", "problem", "expected", "claim_id", "action"} <= set(
+        problems.columns
+    )
+    assert (problems["action"] == "file skipped").sum() == 2
+    assert f"All problems: {out / 'problems.csv'}" in result.output

@@ -213,8 +213,11 @@ def _check(frame: Any) -> pd.DataFrame:
 
 
 def _prepare(data: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    claim = data[C.CLAIM_ID].astype(str)
+    if C.CLAIM_KEY in data.columns:  # remittances: a claim is payer + CLP01 + CLP07 + dates
+        claim = data[C.CLAIM_KEY].astype(object).where(data[C.CLAIM_KEY].notna(), claim)
     cols = {
-        C.CLAIM_ID: data[C.CLAIM_ID].astype(str),
+        C.CLAIM_ID: claim.astype(str),
         C.PLAN_ID: data[C.PLAN_ID].astype(str),
         C.PROCEDURE_CODE: (
             data[C.PROCEDURE_CODE].astype(object).where(data[C.PROCEDURE_CODE].notna(), "(none)")

@@ -16,7 +16,12 @@ import pandas as pd
 
 from paritykit.errors import ConfigurationError
 
-__all__ = ["PracticeInputs", "billing_options", "read_inputs"]
+__all__ = ["PROBLEMS_FILE", "PracticeInputs", "billing_options", "read_inputs", "report_problems"]
+
+#: Every problem met while reading the inputs, written beside the command's outputs.
+PROBLEMS_FILE = "problems.csv"
+#: How many problems the terminal shows before pointing to the file.
+SHOWN_PROBLEMS = 5
 
 _TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
 
@@ -28,6 +33,10 @@ class PracticeInputs:
     claims: pd.DataFrame
     files: list[tuple[Path, str]] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    #: Problems from reading 835s (files skipped, claims excluded, notes), in reading order.
+    problems: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: The same problems as readable lines, files skipped and claims excluded first.
+    problem_lines: list[str] = field(default_factory=list)
 
 
 def billing_options(func):  # type: ignore[no-untyped-def]
@@ -67,6 +76,8 @@ def read_inputs(
         frames.append(result.claims)
         out.files += [(Path(f), "835 remittance") for f in result.files]
         out.messages.append(result.summary())
+        out.problems = result.problems
+        out.problem_lines = result.problem_lines(limit=None)
     for path in tables:
         if path.suffix.lower() in (".parquet", ".pq"):
             if not path.is_file():
@@ -88,3 +99,26 @@ def read_inputs(
         raise ConfigurationError("the inputs hold no claim lines.")
     out.claims = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     return out
+
+
+def report_problems(inputs: PracticeInputs, folder: Path) -> Path | None:
+    """Show the first problems on stderr and write all of them to ``folder/problems.csv``.
+
+    Returns the file written, or None when there was nothing to report.
+    """
+    from paritykit._atomic import atomic_path
+
+    if inputs.problems is None or inputs.problems.empty:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / PROBLEMS_FILE
+    with atomic_path(target) as tmp:
+        inputs.problems.to_csv(tmp, index=False)
+    n = len(inputs.problem_lines)
+    click.echo(f"{n} problem(s) while reading the remittances:", err=True)
+    for line in inputs.problem_lines[:SHOWN_PROBLEMS]:
+        click.echo(f"  {line}", err=True)
+    if n > SHOWN_PROBLEMS:
+        click.echo(f"  ... and {n - SHOWN_PROBLEMS} more", err=True)
+    click.echo(f"All problems: {target}", err=True)
+    return target

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from paritykit.analysis.denials import APPEAL_PLAN_TYPES
-from paritykit.cli._practice import billing_options, read_inputs
+from paritykit.cli._practice import billing_options, read_inputs, report_problems
 
 __all__ = ["command"]
 
@@ -66,6 +66,7 @@ def command(
     from paritykit.evidence.appeal_letter import draft_appeal_letter, write_appeal_letter
 
     inputs = read_inputs(remits, billing, mapping)
+    report_problems(inputs, out_dir)
     day = (as_of or dt.datetime.now()).date()
     letter = draft_appeal_letter(
         inputs.claims,

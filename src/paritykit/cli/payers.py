@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from paritykit.cli._practice import billing_options, read_inputs
+from paritykit.cli._practice import billing_options, read_inputs, report_problems
 
 __all__ = ["command"]
 
@@ -65,6 +65,7 @@ def command(
     inputs = read_inputs(remits, billing, mapping)
     for message in inputs.messages:
         click.echo(message, err=True)
+    problems_file = report_problems(inputs, out_dir)
     card = payer_scorecard(
         inputs.claims,
         by_procedure=not no_procedures,
@@ -80,4 +81,4 @@ def command(
         command=command_line,
     )
     click.echo(card.summary())
-    click.echo("Wrote " + ", ".join(str(p) for p in written))
+    click.echo("Wrote " + ", ".join(str(p) for p in [*written, problems_file] if p))
