@@ -5,14 +5,20 @@ any number computed from such a count that would let it be recovered (a rate, a 
 interval, a p-value). Zero is shown. Suppressed cells become missing values and the row's
 ``suppressed`` column names them, so a reader sees that something was withheld and why.
 
+Suppression is complementary: after the small cells are hidden, further cells are hidden until
+no hidden count can be worked out from the table's additive relations (a total and its parts
+in a row, rows that add up to a total row, "this payer" plus "other payers" equal to the same
+total on every row). :func:`disclosed_cells` is the check: it solves the relations for the
+hidden cells and lists every one that is determined.
+
 These functions transform tables; they never compute statistics.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Final
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Final, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -22,8 +28,14 @@ from paritykit import columns as C
 __all__ = [
     "SMALL_CELL_THRESHOLD",
     "SUPPRESSED",
+    "Relation",
+    "complementary_suppression",
+    "constant_sum_relations",
+    "disclosed_cells",
+    "group_total_relations",
     "is_small_count",
     "mask_small_counts_in_text",
+    "row_sum_relations",
     "suppress_outcomes",
     "suppress_rates",
     "suppress_small_cells",
@@ -47,6 +59,227 @@ def is_small_count(values: pd.Series, threshold: int = SMALL_CELL_THRESHOLD) -> 
     return ((numbers >= 1) & (numbers < threshold)).fillna(False).astype(bool)
 
 
+#: A cell of a table: (index label, column name).
+Cell: TypeAlias = tuple[Hashable, str]
+#: One additive relation a reader may know: sum of coefficient x cell = a known constant.
+Relation: TypeAlias = tuple[tuple[Cell, float], ...]
+
+
+def row_sum_relations(frame: pd.DataFrame, total: str, parts: Sequence[str]) -> list[Relation]:
+    """Per row, ``total = sum(parts)``: e.g. denied lines and the denied lines of each reason.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"lines": [20], "denied": [5], "paid": [15]})
+    >>> row_sum_relations(t, "lines", ["denied", "paid"])
+    [(((0, 'lines'), 1.0), ((0, 'denied'), -1.0), ((0, 'paid'), -1.0))]
+    """
+    if total not in frame.columns or not parts or any(c not in frame.columns for c in parts):
+        return []  # a part the table lacks is unknown to the reader: no relation
+    return [(((i, total), 1.0), *(((i, c), -1.0) for c in parts)) for i in frame.index]
+
+
+def group_total_relations(
+    frame: pd.DataFrame, columns: Sequence[str], *, by: Sequence[str] = ()
+) -> list[Relation]:
+    """Per column, the rows of each group add up to the group's total (a margin the reader
+    can know from another table, a total row or the whole file).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"payer": ["A", "A", "B"], "denied": [3, 40, 12]})
+    >>> [len(r) for r in group_total_relations(t, ["denied"], by=["payer"])]
+    [2, 1]
+    """
+    groups = frame.groupby(list(by), sort=False).groups.values() if by else [frame.index]
+    out: list[Relation] = []
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        for labels in groups:
+            out.append(tuple(((i, column), 1.0) for i in labels))
+    return out
+
+
+def constant_sum_relations(
+    frame: pd.DataFrame, a: str, b: str, *, by: Sequence[str] = ()
+) -> list[Relation]:
+    """``a + b`` is the same on every row of a group (this payer's count plus the other payers'
+    count is the practice's total): ``a[i] + b[i] - a[j] - b[j] = 0``.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"denied": [4, 30, 20], "others": [50, 24, 34]})
+    >>> len(constant_sum_relations(t, "denied", "others"))
+    2
+    """
+    if a not in frame.columns or b not in frame.columns:
+        return []
+    groups = frame.groupby(list(by), sort=False).groups.values() if by else [frame.index]
+    out: list[Relation] = []
+    for labels in groups:
+        first = labels[0]
+        out += [
+            (((i, a), 1.0), ((i, b), 1.0), ((first, a), -1.0), ((first, b), -1.0))
+            for i in labels[1:]
+        ]
+    return out
+
+
+def disclosed_cells(hidden: Iterable[Cell], relations: Sequence[Relation]) -> list[Cell]:
+    """The hidden cells that the relations determine exactly, given every shown cell.
+
+    A hidden cell is disclosed when its unit vector lies in the row space of the relations
+    restricted to the hidden cells: then some combination of relations (a subtraction along a
+    margin, or a chain of them) gives it from shown numbers.
+
+    Examples
+    --------
+    >>> rel = [(((0, "lines"), 1.0), ((0, "denied"), -1.0), ((0, "paid"), -1.0))]
+    >>> disclosed_cells([(0, "denied")], rel)
+    [(0, 'denied')]
+    >>> disclosed_cells([(0, "denied"), (0, "paid")], rel)
+    []
+    """
+    hidden = list(dict.fromkeys(hidden))
+    if not hidden or not relations:
+        return []
+    position = {cell: k for k, cell in enumerate(hidden)}
+    rows = []
+    for relation in relations:
+        row = np.zeros(len(hidden))
+        for cell, coef in relation:
+            k = position.get(cell)
+            if k is not None:
+                row[k] += coef
+        if row.any():
+            rows.append(row)
+    if not rows:
+        return []
+    matrix = np.vstack(rows)
+    # Project each unit vector on the row space: a cell is determined when it lies in it.
+    _, sv, vt = np.linalg.svd(matrix, full_matrices=False)
+    basis = vt[sv > 1e-9 * max(sv.max(), 1.0)]
+    weight = (basis**2).sum(axis=0)
+    return [cell for cell, w in zip(hidden, weight, strict=True) if w > 1 - 1e-9]
+
+
+def complementary_suppression(
+    values: pd.DataFrame,
+    primary: Iterable[Cell],
+    relations: Sequence[Relation],
+) -> list[Cell]:
+    """Hide further cells until no hidden cell can be worked out from the relations.
+
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        The table's true counts (only read, to prefer hiding small numbers).
+    primary : iterable of (index, column)
+        Cells hidden because they are small.
+    relations : sequence of Relation
+        The additive relations a reader may know (see :func:`row_sum_relations`,
+        :func:`group_total_relations`, :func:`constant_sum_relations`).
+
+    Returns
+    -------
+    list of (index, column)
+        Every cell to hide: the primary ones first, then the complementary ones in the order
+        they were chosen. For each disclosed cell, a relation holding it gets one more hidden
+        cell: preferably one whose other relations already hold a hidden cell, then the
+        smallest non-zero count (a zero when nothing else is left).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"lines": [20, 300], "denied": [5, 40], "paid": [15, 260]})
+    >>> rel = row_sum_relations(t, "lines", ["denied", "paid"])
+    >>> complementary_suppression(t, [(0, "denied")], rel)
+    [(0, 'denied'), (0, 'paid')]
+    """
+    hidden = list(dict.fromkeys(primary))
+    hidden_set = set(hidden)
+    numbers = _cell_numbers(values, relations)
+    by_cell: dict[Cell, list[Relation]] = {}
+    for relation in relations:
+        for cell, coef in relation:
+            if coef:
+                by_cell.setdefault(cell, []).append(relation)
+    while True:
+        disclosed = disclosed_cells(hidden, relations)
+        if not disclosed:
+            return hidden
+        added = False
+        touched: set[Cell] = set()
+        for target in disclosed:  # one complement per disclosed cell not already covered
+            if target in touched:
+                continue
+            choice = _complement_for(numbers, [target], hidden_set, by_cell)
+            if choice is None:
+                continue
+            hidden.append(choice)
+            hidden_set.add(choice)
+            added = True
+            for relation in by_cell.get(choice, []):
+                touched.update(cell for cell, _ in relation)
+        if not added:  # every cell next to them is hidden: look next to any disclosed cell
+            choice = _complement_for(numbers, disclosed, hidden_set, by_cell, anywhere=True)
+            if choice is None:
+                raise ValueError(
+                    f"cannot protect cell {disclosed[0]!r}: a relation gives it alone (its total "
+                    "is shown elsewhere) or every related cell is already hidden; hide that "
+                    "total too"
+                )
+            hidden.append(choice)
+            hidden_set.add(choice)
+
+
+def _cell_numbers(values: pd.DataFrame, relations: Sequence[Relation]) -> dict[Cell, float]:
+    cells = {cell for relation in relations for cell, _ in relation}
+    out = {}
+    for cell in cells:
+        value = pd.to_numeric(pd.Series([values.at[cell]]), errors="coerce").iloc[0]
+        out[cell] = float(value) if pd.notna(value) else float("inf")
+    return out
+
+
+def _complement_for(
+    numbers: Mapping[Cell, float],
+    targets: Sequence[Cell],
+    hidden: set[Cell],
+    by_cell: Mapping[Cell, list[Relation]],
+    *,
+    anywhere: bool = False,
+) -> Cell | None:
+    """The shown cell to hide next, in a relation holding a target.
+
+    Preferred: the cell whose other relations already hold a hidden cell (hiding it opens no new
+    gap), then a non-zero count, then the smallest.
+
+    With ``anywhere``, relations that hold any hidden cell next to a target are searched too.
+    """
+    relations = [r for t in targets for r in by_cell.get(t, [])]
+    if anywhere:
+        near = {cell for r in relations for cell, _ in r if cell in hidden}
+        relations += [r for cell in near for r in by_cell.get(cell, [])]
+    best: tuple[tuple[int, int, float], Cell] | None = None
+    for relation in relations:
+        cells = [cell for cell, coef in relation if coef]
+        for cell in cells:
+            if cell in hidden:
+                continue
+            # a cell whose other relations hold nothing hidden would open new gaps there
+            exposed = sum(
+                not any(c in hidden for c, _ in other)
+                for other in by_cell.get(cell, [])
+                if other is not relation
+            )
+            value = numbers[cell]
+            rank = (exposed, 0 if value > 0 else 1, value)
+            if best is None or rank < best[0]:
+                best = (rank, cell)
+    return best[1] if best else None
+
+
 def suppress_small_cells(
     frame: pd.DataFrame,
     *,
@@ -54,6 +287,7 @@ def suppress_small_cells(
     dependents: Mapping[str, Iterable[str]] | None = None,
     whole_row_if: Iterable[str] = (),
     threshold: int = SMALL_CELL_THRESHOLD,
+    relations: Sequence[Relation] = (),
 ) -> pd.DataFrame:
     """Blank small counts and what could reveal them; record what was blanked per row.
 
@@ -69,7 +303,12 @@ def suppress_small_cells(
         Denominator columns: when one of them is small, every count and dependent column of the
         row is blanked.
     threshold : int
-        Smallest count shown (default 11). Zero is always shown.
+        Smallest count shown (default 11). Zero is shown unless it must be hidden to protect
+        another cell.
+    relations : sequence of Relation, optional
+        Additive relations between count cells that a reader may know. Further count cells
+        are hidden (with their dependents) until no hidden count can be worked out from them
+        (:func:`complementary_suppression`).
 
     Returns
     -------
@@ -98,6 +337,12 @@ def suppress_small_cells(
     for name in present:
         mask = is_small_count(out[name], threshold) | whole
         blanked.loc[mask, name] = True
+    if relations:
+        primary = [(i, c) for c in present for i in out.index[blanked[c].to_numpy()]]
+        for i, c in complementary_suppression(frame, primary, relations):
+            blanked.loc[i, c] = True
+    for name in present:
+        mask = blanked[name]
         for dep in dependents.get(name, ()):
             if dep in out.columns:
                 blanked.loc[mask, dep] = True

@@ -15,12 +15,19 @@ import pandas as pd
 from paritykit import columns as C
 from paritykit._version import __version__
 from paritykit.evidence.workbook import NativeBarChart, SheetSpec, TableSpec, write_workbook
-from paritykit.privacy import SMALL_CELL_THRESHOLD, SUPPRESSED, suppress_small_cells
+from paritykit.privacy import (
+    SMALL_CELL_THRESHOLD,
+    SUPPRESSED,
+    Relation,
+    constant_sum_relations,
+    row_sum_relations,
+    suppress_small_cells,
+)
 
 if TYPE_CHECKING:
     from paritykit.analysis.payers import PayerScorecard
 
-__all__ = ["SHEET_NAMES", "suppress_scorecard", "write_payer_workbook"]
+__all__ = ["SHEET_NAMES", "scorecard_relations", "suppress_scorecard", "write_payer_workbook"]
 
 WORKBOOK: Final = "payer_scorecard.xlsx"
 CHART_STEM: Final = "payer_denial_rates"
@@ -131,7 +138,46 @@ def suppress_scorecard(
         dependents=dependents,
         whole_row_if=(C.CLAIM_LINES,),
         threshold=threshold,
+        relations=scorecard_relations(table),
     )
+
+
+def scorecard_relations(table: pd.DataFrame) -> list[Relation]:
+    """The sums a reader of the scorecard can form: in each row, claim lines = denied + paid
+    lines and denied = the denied lines of each reason; the payers add up to "All payers", and
+    each payer's procedure rows to the payer; this payer plus the other payers give the same
+    total on every row (of a procedure code, for procedure rows).
+    """
+    from paritykit.analysis.payers import ALL_PAYERS, DENIAL_CATEGORY_COLUMNS
+
+    relations = row_sum_relations(table, C.CLAIM_LINES, [C.DENIED, C.PAID_LINES])
+    if C.GROUPING not in table.columns:
+        return relations + row_sum_relations(table, C.DENIED, list(DENIAL_CATEGORY_COLUMNS))
+    payers = table[table[C.GROUPING] == "payer"]
+    procedures = table[table[C.GROUPING] == "payer_procedure"]
+    top = table[table[C.GROUPING] != "payer_procedure"]
+    # denial reasons are shown for payers only (the Denial reasons sheet)
+    relations += row_sum_relations(top, C.DENIED, list(DENIAL_CATEGORY_COLUMNS))
+    summed = [C.CLAIM_LINES, C.DENIED, C.PAID_LINES]
+    total = table.index[table[C.PLAN_ID] == ALL_PAYERS]
+    for column in [c for c in [*summed, *DENIAL_CATEGORY_COLUMNS] if c in table.columns]:
+        if len(total):
+            relations.append(
+                (*(((i, column), 1.0) for i in payers.index), ((total[0], column), -1.0))
+            )
+    for column in [c for c in summed if c in table.columns]:
+        for payer, rows in procedures.groupby(C.PLAN_ID, sort=False).groups.items():
+            row = payers.index[payers[C.PLAN_ID] == payer]
+            if len(row):
+                relations.append((*(((i, column), 1.0) for i in rows), ((row[0], column), -1.0)))
+    for count, others in (
+        (C.DENIED, C.OTHER_PAYERS_DENIED),
+        (C.CLAIM_LINES, C.OTHER_PAYERS_CLAIM_LINES),
+    ):
+        relations += constant_sum_relations(payers, count, others)
+        if C.PROCEDURE_CODE in procedures.columns:
+            relations += constant_sum_relations(procedures, count, others, by=[C.PROCEDURE_CODE])
+    return relations
 
 
 def _pick(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
