@@ -52,12 +52,13 @@ RELEASE = (
     | _codes("Y", 1, 3)
 )
 #: The list's deactivated codes (the other 297 are current).
-DEACTIVATED = set(
+_DEACTIVATED_TEXT = (
     "15 17 25 28 30 36 37 38 41 42 43 46 47 48 52 57 62 63 64 65 67 68 71 72 73 77 79 80 81 82 "
     "83 84 86 87 88 92 93 98 99 113 120 123 124 125 126 127 138 141 145 156 162 165 168 191 196 "
     "214 217 218 220 221 230 244 255 A2 A3 A4 A7 B2 B3 B5 B6 B17 B18 B19 B21 W1 W2 W3 W4 W5 W6 "
-    "W7 W8 W9 Y1 Y2 Y3".split()
-) | _codes("D", 1, 23)
+    "W7 W8 W9 Y1 Y2 Y3"
+)
+DEACTIVATED = set(_DEACTIVATED_TEXT.split()) | _codes("D", 1, 23)
 
 #: A few X12 descriptions, quoted from the list only to check that no label copies them.
 X12_DESCRIPTIONS = {

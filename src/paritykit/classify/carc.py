@@ -167,9 +167,7 @@ class CarcTable:
             C.CARC_STATUS: None,
             C.CARC_START_DATE: None,
             C.CARC_STOP_DATE: None,
-            C.NOTE: (
-                f"not in CARC table version {self.version}" if norm is not None else None
-            ),
+            C.NOTE: (f"not in CARC table version {self.version}" if norm is not None else None),
         }
 
     def active_on(self, code: object, on: date) -> bool | None:
