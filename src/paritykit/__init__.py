@@ -68,7 +68,7 @@ __all__ += ["compare_distributions", "compare_rates", "disparity_model", "strati
 
 # --- remittances and practices (issue 6) -------------------------------------------------------
 from paritykit.analysis.appeals import AppealDeadlines, appeal_deadlines
-from paritykit.classify.carc import CarcTable, carc_table, classify_carc
+from paritykit.classify.carc import CarcTable, carc_table, classify_carc, lookup_carc
 from paritykit.load.x12 import Remittances, read_835
 from paritykit.synth.remittances import synthetic_remittances, write_835
 
@@ -79,6 +79,7 @@ __all__ += [
     "appeal_deadlines",
     "carc_table",
     "classify_carc",
+    "lookup_carc",
     "read_835",
     "synthetic_remittances",
     "write_835",

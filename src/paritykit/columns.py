@@ -246,6 +246,10 @@ CARC_CATEGORY = "carc_category"
 COUNTS_AS_DENIAL = "counts_as_denial"
 MH_SPECIFIC = "mh_specific"
 CARC_TABLE_VERSION = "carc_table_version"
+# Code-list facts carried by the CARC table (not added to classified data).
+CARC_STATUS = "carc_status"
+CARC_START_DATE = "carc_start_date"
+CARC_STOP_DATE = "carc_stop_date"
 # Appeal deadlines (paritykit.appeal_deadlines).
 DEADLINE = "deadline"
 DUE_DATE = "due_date"

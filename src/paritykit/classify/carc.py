@@ -6,9 +6,10 @@ of our own wording and a ``counts_as_denial`` flag, from the versioned package d
 ``paritykit/data/carc_categories.csv``. A code the table does not know is classified as
 ``unknown``: it is counted, never dropped.
 
-The default table is derived from ``../shared/data/carc_reference.csv`` (code meanings from
-X12 code list 139); ``docs/remittances.md`` explains where we departed from its suggested
-categories.
+The bundled table holds every code of the X12 Claim Adjustment Reason Code list (X12 external
+code list 139) as updated on 2025-11-01, active and deactivated, with the code's status and,
+where known, its start and stop dates. Labels, categories and flags are paritykit's own;
+``paritykit/data/SOURCES.md`` gives the provenance and ``docs/remittances.md`` the choices.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import html
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from importlib import resources
 from os import PathLike
@@ -36,11 +38,13 @@ from paritykit.errors import (
 
 __all__ = [
     "CARC_CATEGORIES",
+    "CARC_STATUSES",
     "UNKNOWN_CATEGORY",
     "CarcCategory",
     "CarcTable",
     "carc_table",
     "classify_carc",
+    "lookup_carc",
     "normalize_carc",
 ]
 
@@ -89,7 +93,12 @@ _TABLE_COLUMNS: Final[tuple[str, ...]] = (
     "mh_specific",
     "note",
 )
+#: Columns a table may add: the code's status in the X12 list and its start and stop dates.
+_OPTIONAL_COLUMNS: Final[tuple[str, ...]] = ("status", "start_date", "stop_date")
+#: Values of the optional ``status`` column.
+CARC_STATUSES: Final[tuple[str, ...]] = ("active", "deactivated")
 _FLAGS: Final[dict[str, bool]] = {"yes": True, "no": False}
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _VERSION_RE = re.compile(r"version\s*=\s*([^\s;,]+)")
 _CODE_RE = re.compile(r"^[A-Z]?\d{1,3}$|^[A-Z]\d{1,3}$")
 _GROUP_PREFIX_RE = re.compile(r"^(?:CO|PR|OA|PI|CR)[-\s]?(?=[A-Z]?\d)")
@@ -112,19 +121,28 @@ class CarcTable:
     ----------
     table : pandas.DataFrame
         One row per code with columns ``carc``, ``carc_label``, ``carc_category``,
-        ``counts_as_denial``, ``mh_specific`` and ``note``.
+        ``counts_as_denial``, ``mh_specific``, ``carc_status`` (``active``/``deactivated``,
+        missing when the file has no ``status`` column), ``carc_start_date`` and
+        ``carc_stop_date`` (``datetime.date`` or None) and ``note``.
     version : str
         The version string from the file's header line.
     source : str
         Where the table came from (``"package"`` or a file path).
+    comments : tuple of str
+        The file's ``#`` header lines (without the ``#``): the release and source it names.
     """
 
     table: pd.DataFrame = field(repr=False)
     version: str
     source: str
+    comments: tuple[str, ...] = ()
 
     def lookup(self, code: object) -> dict[str, object]:
-        """Return the label, category and flags of one code (``unknown`` when absent).
+        """Return the label, category, flags and dates of one code; never raises.
+
+        A code the table lacks (or a value that is no CARC at all) gets category ``unknown``,
+        missing label, flags and dates, and a note saying which table version lacks it. A
+        missing value (None, NaN, blank) gets category None: there is no code to classify.
 
         Examples
         --------
@@ -132,18 +150,55 @@ class CarcTable:
         'medical_necessity'
         >>> carc_table().lookup("ZZ9")["carc_category"]
         'unknown'
+        >>> carc_table().lookup("A2")["carc_status"]
+        'deactivated'
         """
         norm = normalize_carc(code)
-        hits = self.table[self.table[C.CARC] == norm]
-        if norm is not None and len(hits):
-            return hits.head(1).to_dict(orient="records")[0]
+        if norm is not None:
+            hits = self.table[self.table[C.CARC] == norm]
+            if len(hits):
+                return hits.head(1).to_dict(orient="records")[0]
         return {
             C.CARC: norm,
             C.CARC_LABEL: None,
             C.CARC_CATEGORY: UNKNOWN_CATEGORY if norm is not None else None,
             C.COUNTS_AS_DENIAL: None,
             C.MH_SPECIFIC: None,
+            C.CARC_STATUS: None,
+            C.CARC_START_DATE: None,
+            C.CARC_STOP_DATE: None,
+            C.NOTE: (f"not in CARC table version {self.version}" if norm is not None else None),
         }
+
+    def active_on(self, code: object, on: date) -> bool | None:
+        """Whether a code could be used in an original remittance on date ``on``.
+
+        X12 lets a code be used up to and including its stop date. Returns None when the
+        code is unknown or the table has no dates for it (then the status column decides
+        nothing about the past).
+
+        Examples
+        --------
+        >>> from datetime import date
+        >>> t = carc_table()
+        >>> t.active_on("A2", date(2007, 6, 1)), t.active_on("A2", date(2009, 1, 1))
+        (True, False)
+        >>> t.active_on("50", date(2026, 1, 1)), t.active_on("ZZ9", date(2026, 1, 1))
+        (True, None)
+        """
+        row = self.lookup(code)
+        if row[C.CARC_CATEGORY] in (None, UNKNOWN_CATEGORY):
+            return None
+        start, stop = row[C.CARC_START_DATE], row[C.CARC_STOP_DATE]
+        if stop is None and row[C.CARC_STATUS] == "deactivated":
+            return None
+        if start is not None and on < start:
+            return False
+        if stop is not None and on > stop:
+            return False
+        if start is None and row[C.CARC_STATUS] is None:
+            return None
+        return True
 
     def denial_codes(self) -> frozenset[str]:
         """Codes whose ``counts_as_denial`` flag is true.
@@ -161,9 +216,19 @@ class CarcTable:
         return self.table.copy()
 
     def summary(self) -> str:
-        """Codes per category, as text."""
+        """Codes per category, as text.
+
+        Examples
+        --------
+        >>> print(carc_table().summary().splitlines()[0])
+        CARC table version 2026.2 (package): 407 codes (297 active, 110 deactivated)
+        """
         counts = self.table.groupby(C.CARC_CATEGORY, sort=True).size()
-        lines = [f"CARC table version {self.version} ({self.source}): {len(self.table)} codes"]
+        head = f"CARC table version {self.version} ({self.source}): {len(self.table)} codes"
+        statuses = self.table[C.CARC_STATUS].value_counts()
+        if len(statuses):
+            head += " (" + ", ".join(f"{statuses.get(s, 0)} {s}" for s in CARC_STATUSES) + ")"
+        lines = [head]
         lines += [f"  {cat:<26} {n:>4}" for cat, n in counts.items()]
         return "\n".join(lines)
 
@@ -185,8 +250,14 @@ def normalize_carc(value: object) -> str | None:
     >>> normalize_carc(None) is None
     True
     """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if value is None:
         return None
+    if not isinstance(value, str):
+        try:
+            if pd.isna(value):
+                return None
+        except (TypeError, ValueError):  # a list or other container: not a code
+            pass
     text = str(value).strip().upper()
     if not text:
         return None
@@ -202,8 +273,11 @@ def carc_table(path: str | PathLike[str] | None = None) -> CarcTable:
     Parameters
     ----------
     path : str or path-like, optional
-        A CSV with a first line ``# ...; version=X`` and the columns ``carc, label, category,
-        counts_as_denial (yes/no), mh_specific (yes/no), note``. Omit it for the bundled table.
+        A CSV with ``#`` header lines, one of them ``# ...; version=X``, and the columns
+        ``carc, label, category, counts_as_denial (yes/no), mh_specific (yes/no), note``;
+        optionally ``status`` (active/deactivated), ``start_date`` and ``stop_date``
+        (YYYY-MM-DD, blank when unknown or, for ``stop_date``, when active). Omit it for the
+        bundled table.
 
     Returns
     -------
@@ -214,13 +288,16 @@ def carc_table(path: str | PathLike[str] | None = None) -> CarcTable:
     InputFileError
         The file is missing or has no version line.
     DataValidationError
-        A row has an unknown category, a flag other than yes/no, or a duplicate code.
+        A row has an unknown category, a flag other than yes/no, a bad status or date, or a
+        duplicate code.
 
     Examples
     --------
     >>> t = carc_table()
     >>> t.lookup("197")["carc_category"], t.lookup("197")["counts_as_denial"]
     ('authorization', True)
+    >>> len(t.table), t.version
+    (407, '2026.2')
     """
     if path is None:
         return _package_table()
@@ -241,6 +318,7 @@ def _package_table() -> CarcTable:
 def _parse_table(text: str, source: str) -> CarcTable:
     lines = text.splitlines()
     version = None
+    comments = tuple(line[1:].strip() for line in lines if line.startswith("#"))
     for line in lines:
         if not line.startswith("#"):
             break
@@ -256,6 +334,7 @@ def _parse_table(text: str, source: str) -> CarcTable:
         raise InputFileError(
             f"{source}: the CARC table lacks columns {missing}; expected {list(_TABLE_COLUMNS)}."
         )
+    optional = [c for c in _OPTIONAL_COLUMNS if c in (reader.fieldnames or [])]
     rows: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
     seen: set[str] = set()
@@ -293,6 +372,22 @@ def _parse_table(text: str, source: str) -> CarcTable:
             if val not in _FLAGS:
                 bad(col, raw[col], "not yes/no", "yes or no")
             flags[col] = _FLAGS.get(val, False)
+        status = (raw["status"] or "").strip().lower() if "status" in optional else ""
+        if status and status not in CARC_STATUSES:
+            bad("status", raw["status"], "unknown status", "active, deactivated or blank")
+        dates: dict[str, date | None] = {}
+        for col in ("start_date", "stop_date"):
+            text_value = (raw[col] or "").strip() if col in optional else ""
+            dates[col] = None
+            if text_value:
+                try:
+                    if not _DATE_RE.match(text_value):
+                        raise ValueError(text_value)
+                    dates[col] = date.fromisoformat(text_value)
+                except ValueError:
+                    bad(col, raw[col], "not a date", "YYYY-MM-DD or blank")
+        if dates["stop_date"] is not None and status == "active":
+            bad("stop_date", raw["stop_date"], "stop date on an active code", "blank")
         rows.append(
             {
                 C.CARC: code,
@@ -300,6 +395,9 @@ def _parse_table(text: str, source: str) -> CarcTable:
                 C.CARC_CATEGORY: category,
                 C.COUNTS_AS_DENIAL: flags["counts_as_denial"],
                 C.MH_SPECIFIC: flags["mh_specific"],
+                C.CARC_STATUS: status or None,
+                C.CARC_START_DATE: dates["start_date"],
+                C.CARC_STOP_DATE: dates["stop_date"],
                 C.NOTE: (raw["note"] or "").strip() or None,
             }
         )
@@ -316,10 +414,43 @@ def _parse_table(text: str, source: str) -> CarcTable:
             C.CARC_CATEGORY,
             C.COUNTS_AS_DENIAL,
             C.MH_SPECIFIC,
+            C.CARC_STATUS,
+            C.CARC_START_DATE,
+            C.CARC_STOP_DATE,
             C.NOTE,
         ],
     )
-    return CarcTable(table=table, version=version, source=source)
+    for col in (C.CARC_STATUS, C.CARC_START_DATE, C.CARC_STOP_DATE):
+        table[col] = table[col].astype(object).where(table[col].notna(), None)
+    return CarcTable(table=table, version=version, source=source, comments=comments)
+
+
+def lookup_carc(code: object, *, table: CarcTable | None = None) -> dict[str, object]:
+    """Look up one CARC in the bundled table (or ``table``); an unknown code never raises.
+
+    Parameters
+    ----------
+    code : object
+        A code as it appears in a remittance or claims extract (``"CO-251"``, ``"176"``,
+        ``45``); group prefixes and leading zeros are removed first.
+    table : CarcTable, optional
+        The table to use; the bundled one by default.
+
+    Returns
+    -------
+    dict
+        ``carc``, ``carc_label``, ``carc_category``, ``counts_as_denial``, ``mh_specific``,
+        ``carc_status``, ``carc_start_date``, ``carc_stop_date`` and ``note``. A code the
+        table lacks gets ``carc_category`` ``unknown`` and a note naming the table version.
+
+    Examples
+    --------
+    >>> lookup_carc("CO-251")["carc_category"], lookup_carc("OA-176")["counts_as_denial"]
+    ('missing_information', True)
+    >>> lookup_carc("CO-999")["carc_category"], lookup_carc("CO-999")["note"]
+    ('unknown', 'not in CARC table version 2026.2')
+    """
+    return (table if table is not None else _package_table()).lookup(code)
 
 
 def classify_carc(
@@ -355,7 +486,7 @@ def classify_carc(
     Examples
     --------
     >>> import pandas as pd
-    >>> df = pd.DataFrame({"denial_reason": ["50", "CO-197", "A7", None]})
+    >>> df = pd.DataFrame({"denial_reason": ["50", "CO-197", "ZZ9", None]})
     >>> classify_carc(df)["carc_category"].tolist()
     ['medical_necessity', 'authorization', 'unknown', None]
     """
