@@ -47,3 +47,19 @@ def test_package_is_typed() -> None:
     from importlib.resources import files
 
     assert files("paritykit").joinpath("py.typed").is_file()
+
+
+def test_import_loads_no_heavy_library() -> None:
+    """``import paritykit`` imports public names when first used (PEP 562), not at once."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, paritykit; "
+        "print(','.join(m for m in ('pandas', 'statsmodels', 'scipy', 'matplotlib', 'ibis', "
+        "'openpyxl') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+    assert pk.read_835.__module__ == "paritykit.load.x12"  # loaded on first use
+    assert "read_835" in dir(pk)
