@@ -6,7 +6,7 @@ of our own wording and a ``counts_as_denial`` flag, from the versioned package d
 ``paritykit/data/carc_categories.csv``. A code the table does not know is classified as
 ``unknown``: it is counted, never dropped.
 
-The default table is derived from ``../shared/data/carc_reference.csv`` (code meanings from
+The default table is derived from the CARC reference table (code meanings from
 X12 code list 139); ``docs/remittances.md`` explains where we departed from its suggested
 categories.
 """
