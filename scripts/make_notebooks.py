@@ -33,16 +33,13 @@ OUT = ROOT / "reports" / "notebooks" / "{name}"
 OUT.mkdir(parents=True, exist_ok=True)
 print("Files from this notebook go to", OUT)"""
 
-#: Finds the real public data in ``shared/data`` above the notebook's working folder.
+#: Finds the real public files vendored in ``tests/data/public`` of the repository (``ROOT``).
 FIND_DATA = """\
-DATA = next(
-    (p / "shared" / "data" for p in (HERE, *HERE.parents) if (p / "shared" / "data").is_dir()),
-    None,
-)
-if DATA is None:
+DATA = ROOT / "tests" / "data" / "public"
+if not DATA.is_dir():
     raise FileNotFoundError(
-        f"No shared/data folder above {HERE}; put the public data in ../shared/data "
-        "next to the paritykit checkout (see shared/data/README.md)."
+        f"No tests/data/public folder in {ROOT}; run this notebook from a paritykit checkout "
+        "(the public files and their origins are listed in tests/data/public/SOURCES.md)."
     )"""
 
 NOT_ADVICE = (
@@ -1076,17 +1073,23 @@ print(len(letter.placeholders), "items to complete, for example:", letter.placeh
         """\
 ## 6. Real 835 files are messier
 
-The public sample files in `shared/data/x12/` come from open-source X12 projects (they are not
-behavioral-health claims). The reader keeps what it can and reports every oddity, here a
-date that is not a date and a component separator that differs from the one the file declares.
-`action` says whether the claim was kept or excluded; an unbalanced claim is excluded and listed,
-never silently "fixed".""",
+Four public sample files from open-source X12 projects, vendored in `tests/data/public/x12/`
+(origins in `tests/data/public/SOURCES.md`), are not behavioral-health claims. The reader keeps
+what it can and reports every oddity, here a date that is not a date and a component separator
+that differs from the one the file declares. `action` says whether the claim was kept or
+excluded; an unbalanced claim is excluded and listed, never silently "fixed".""",
     ),
     (
         "code",
         FIND_DATA
         + """
-samples = pk.read_835(sorted((DATA / "x12").glob("*.835")))
+SAMPLES = [
+    "linuxforhealth_managed-care.835",
+    "linuxforhealth_medicare-part-a.835",
+    "linuxforhealth_secondary-payment.835",
+    "pyx12_835_mult_loops.835",
+]
+samples = pk.read_835([DATA / "x12" / name for name in SAMPLES])
 print(samples.summary())
 samples.problems[["row", "column", "value", "problem", "action"]]""",
     ),
@@ -1129,7 +1132,8 @@ claims rather than people, and code denial reasons inconsistently. A high denial
 reason to ask an insurer questions, **not** evidence that it broke the parity law.
 *paritykit gives evidence, not legal advice.*
 
-The file is read in place from `shared/data/tc_puf/`. Charts go to
+The file is the one vendored, unmodified, in `tests/data/public/tc_puf/` (its origin is in
+`tests/data/public/SOURCES.md`). Charts go to
 `reports/notebooks/05_public_issuer_data/`.""",
     ),
     (

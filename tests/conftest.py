@@ -1,4 +1,4 @@
-"""Shared fixtures: where the read-only shared data lives, and small helpers."""
+"""Shared fixtures: where the repository's vendored public data lives, and small helpers."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SHARED = REPO_ROOT.parent / "shared"
-SHARED_DATA = SHARED / "data"
+PUBLIC_DATA = REPO_ROOT / "tests" / "data" / "public"
 
 
 @pytest.fixture(scope="session")
-def shared_data() -> Path:
-    """The real public data in ``../shared/data`` (read in place, never copied)."""
-    if not SHARED_DATA.is_dir():  # pragma: no cover - CI always has it
-        pytest.fail(f"shared data not found at {SHARED_DATA}")
-    return SHARED_DATA
+def public_data() -> Path:
+    """The real public files vendored in ``tests/data/public`` (origins in its SOURCES.md)."""
+    if not PUBLIC_DATA.is_dir():  # pragma: no cover - part of the repository
+        pytest.fail(f"public test data not found at {PUBLIC_DATA}")
+    return PUBLIC_DATA
+

@@ -17,11 +17,11 @@ from paritykit.cli import cli
 PUF_NAME = "tc_puf/tc_puf_py2024_cy2022_experience.xlsx"
 
 
-def test_issuers_command_writes_tables_and_chart(shared_data: Path, tmp_path: Path) -> None:
+def test_issuers_command_writes_tables_and_chart(public_data: Path, tmp_path: Path) -> None:
     before = dict(plt.rcParams)
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        cli, ["issuers", str(shared_data / PUF_NAME), "--state", "oh", "--out", str(out)]
+        cli, ["issuers", str(public_data / PUF_NAME), "--state", "oh", "--out", str(out)]
     )
     assert result.exit_code == 0, result.output
     rates = pd.read_csv(out / "issuer_rates.csv", dtype={"issuer_id": str})
@@ -41,9 +41,9 @@ def test_issuers_command_writes_tables_and_chart(shared_data: Path, tmp_path: Pa
     assert any(isinstance(v, str) and len(v) == 64 for v in provenance)  # the file's SHA-256
 
 
-def test_issuers_command_unknown_issuer_is_one_line_error(shared_data: Path, tmp_path: Path):
+def test_issuers_command_unknown_issuer_is_one_line_error(public_data: Path, tmp_path: Path):
     result = CliRunner().invoke(
-        cli, ["issuers", str(shared_data / PUF_NAME), "--issuer", "00000", "--out", str(tmp_path)]
+        cli, ["issuers", str(public_data / PUF_NAME), "--issuer", "00000", "--out", str(tmp_path)]
     )
     assert result.exit_code == 1
     assert "Error: issuer '00000' has no denial rate. It is not in the file." in result.output

@@ -1,4 +1,4 @@
-"""TC-PUF reader and issuer denials on the real PY2024 file (read in place, never copied).
+"""TC-PUF reader and issuer denials on the real PY2024 file (vendored unmodified in tests/data).
 
 Expected values are computed here from the raw sheets with plain pandas, independently of
 paritykit's reader.
@@ -38,8 +38,8 @@ PLAN_HEADERS = {
 
 
 @pytest.fixture(scope="module")
-def path(shared_data: Path) -> Path:
-    return shared_data / PUF_NAME
+def path(public_data: Path) -> Path:
+    return public_data / PUF_NAME
 
 
 @pytest.fixture(scope="module")

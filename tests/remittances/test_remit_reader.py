@@ -114,8 +114,8 @@ def test_several_transaction_sets_in_one_interchange(write_835_text) -> None:
 
 
 # --- malformed files ----------------------------------------------------------------------
-def test_truncated_file_names_file_and_segment(shared_data, write_835_text) -> None:
-    text = (shared_data / "x12" / "pyx12_835_mult_loops.835").read_text()
+def test_truncated_file_names_file_and_segment(public_data, write_835_text) -> None:
+    text = (public_data / "x12" / "pyx12_835_mult_loops.835").read_text()
     path = write_835_text(text[:700], name="cut.835")
     with pytest.raises(DataValidationError, match=r"cut\.835, segment \d+") as err:
         read_835(path)

@@ -1,4 +1,4 @@
-"""The four real 835 samples parse to exactly the values in ../shared/data/README.md."""
+"""The four real 835 samples read to exactly the values in tests/data/public/SOURCES.md."""
 
 from __future__ import annotations
 
@@ -57,8 +57,8 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def samples(shared_data: Path):
-    return read_835([shared_data / "x12" / name for name in SAMPLES])
+def samples(public_data: Path):
+    return read_835([public_data / "x12" / name for name in SAMPLES])
 
 
 def test_every_claim_of_the_readme_and_no_other(samples) -> None:
