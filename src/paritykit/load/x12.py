@@ -473,8 +473,12 @@ class _Seg:
         return None
 
 
-def _segments(text: str, file: str) -> Iterator[_Seg]:
-    """Yield the segments of ``text``, one interchange at a time, each with its own separators."""
+def _segments(text: str, file: str, notes: list[dict[str, object]]) -> Iterator[_Seg]:
+    """Yield the segments of ``text``, one interchange at a time, each with its own separators.
+
+    Notes on how the layout was read (a terminator written at the start of the next line) are
+    appended to ``notes``.
+    """
     pos = 0
     number = 0
     length = len(text)
@@ -522,6 +526,32 @@ def _segments(text: str, file: str) -> Iterator[_Seg]:
             )
         component = text[idx + 1]
         terminator = text[idx + 2]
+        if terminator in "\r\n":
+            # some files put the terminator at the start of the next line ("...:\n~GS*...")
+            j = idx + 2
+            while j < length and text[j] in "\r\n":
+                j += 1
+            lead = text[j] if j < length else ""
+            if (
+                lead
+                and not lead.isalnum()
+                and lead not in (element, component, " ", "\t")
+                and text[j + 1 : j + 3] == "GS"
+            ):
+                terminator = lead
+                notes.append(
+                    _problem(
+                        file,
+                        number + 1,
+                        "ISA",
+                        lead,
+                        f"each segment is ended by {lead!r} at the start of the next line; read "
+                        f"with {lead!r} as the segment terminator",
+                        "the terminator right after ISA16",
+                        None,
+                        KEPT,
+                    )
+                )
         if terminator.isalnum() or terminator in (element, component) or component == element:
             raise _structure_error(
                 file,
@@ -541,6 +571,8 @@ def _segments(text: str, file: str) -> Iterator[_Seg]:
                 pos += 1
                 continue
             end = text.find(terminator, pos)
+            if end == -1 and text[pos:].strip(_BETWEEN).startswith("IEA" + element):
+                end = length  # the last segment of the file without its terminator
             if end == -1:
                 rest = text[pos:].strip("\r\n")
                 raise _structure_error(
@@ -743,7 +775,7 @@ def _parse_file(path: Path, text: str, order_start: int) -> _FileResult:
         claim, line = new, None
         col.claim = new
 
-    for seg in _segments(text, file):
+    for seg in _segments(text, file, col.rows):
         sid = seg.id
         if sid == "ISA":
             if env.in_isa:
@@ -1552,17 +1584,19 @@ def _transaction_notes(
     """BPR02 must equal the sum of CLP04 minus the sum of PLB amounts in each transaction set."""
     out = []
     for pay, _se, tx_claims, tx_plbs in transactions:
-        paid = _sum(c.paid for c in tx_claims)
+        paid = _sum(c.paid for c in tx_claims if c.paid is not None)
+        unread = sum(c.paid is None for c in tx_claims)
         plb = _sum(p.amount for p in tx_plbs)
         if pay.total is None or paid is None or plb is None:
             continue
         if pay.total != paid - plb:
+            left_out = f" ({unread} claim(s) without a readable payment left out)" if unread else ""
             out.append(
                 _problem(
                     pay.file,
                     pay.st_seg,
                     "BPR02",
-                    f"BPR02 {pay.total}; claims paid {paid}; provider adjustments {plb}",
+                    f"BPR02 {pay.total}; claims paid {paid}{left_out}; provider adjustments {plb}",
                     "total payment does not equal claim payments minus provider adjustments",
                     "BPR02 = sum of CLP04 - sum of PLB amounts",
                     None,
@@ -1877,7 +1911,14 @@ def _read_text(path: Path) -> str:
             f"{path}: the file has a UTF-16 byte-order mark but is not valid UTF-16 ({exc}). "
             "Re-export it as plain text."
         ) from exc
-    if not text.lstrip(_BETWEEN).startswith("ISA"):
+    start = text.lstrip(_BETWEEN)
+    if start.startswith("ST") and len(start) > 3 and not start[2].isalnum():
+        raise InputFileError(
+            f"{path}: an X12 transaction set (it starts with {start[:20]!r}) without its ISA/GS "
+            "envelope, which declares the separators; paritykit reads complete interchanges. "
+            "Get the complete file (starting with ISA) from the payer or clearinghouse."
+        )
+    if not start.startswith("ISA"):
         raise InputFileError(
             f"{path}: not an X12 file (it starts with {text[:20]!r}; expected 'ISA'). "
             "Pass 835 remittance files as received from the payer or clearinghouse."
