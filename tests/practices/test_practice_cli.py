@@ -88,3 +88,24 @@ def test_appeal_letter_writes_markdown_and_docx(practice_year, tmp_path) -> None
         cli, ["appeal-letter", "--claim", "NOPE", str(practice_year[1]), "--out", str(tmp_path)]
     )
     assert unknown.exit_code == 1 and "not in the data" in unknown.output
+
+
+def test_synth_remittances_writes_the_sample_835s_the_guide_uses(tmp_path) -> None:
+    from paritykit import read_835, synthetic_remittances
+
+    out = tmp_path / "remits" / "2024"
+    args = ["synth", "remittances", "--out", str(out), "--seed", "3", "--claims", "60"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    files = sorted(out.glob("*.835"))
+    assert files and "Wrote" in result.output
+    claims = read_835(out).claims
+    truth = synthetic_remittances(claims=60, seed=3).truth
+    assert len(claims) == len(truth) and claims["claim_id"].nunique() == 60
+    assert sorted(claims["claim_id"]) == sorted(truth["claim_id"])
+    again = tmp_path / "again"
+    CliRunner().invoke(cli, ["synth", "remittances", "--out", str(again), "--seed", "3",
+                             "--claims", "60"])  # fmt: skip
+    assert [f.read_bytes() for f in files] == [
+        f.read_bytes() for f in sorted(again.glob("*.835"))
+    ]
