@@ -166,26 +166,25 @@ PLAN_TYPES: Final[tuple[str, ...]] = (
 )
 #: The two private employer (ERISA) plan types.
 ERISA_PLAN_TYPES: Final[tuple[str, ...]] = ("erisa_insured", "erisa_self_funded")
-#: Other spellings accepted for a canonical plan type (after :func:`normalize_token`).
+#: Other spellings accepted for a canonical plan type (after :func:`normalize_token`). Only
+#: spellings that name one plan type are here: "self-funded" alone could be a private or a
+#: governmental plan, "Medicaid" alone fee-for-service Medicaid, so they are not accepted.
 PLAN_TYPE_ALIASES: Final[dict[str, str]] = {
     "erisa_fully_insured": "erisa_insured",
-    "fully_insured": "erisa_insured",
-    "insured_group": "erisa_insured",
+    "fully_insured_erisa": "erisa_insured",
+    "insured_erisa": "erisa_insured",
     "erisa_self_insured": "erisa_self_funded",
-    "self_funded": "erisa_self_funded",
-    "self_insured": "erisa_self_funded",
     "self_funded_erisa": "erisa_self_funded",
-    "aso": "erisa_self_funded",
-    "governmental": "non_federal_governmental",
+    "self_insured_erisa": "erisa_self_funded",
     "nonfederal_governmental": "non_federal_governmental",
     "non_federal_government": "non_federal_governmental",
     "state_or_local_government": "non_federal_governmental",
     "individual_market": "individual",
-    "marketplace": "individual",
-    "exchange": "individual",
-    "medicaid": "medicaid_managed_care",
+    "individual_policy": "individual",
+    "individual_coverage": "individual",
     "medicaid_mco": "medicaid_managed_care",
     "medicaid_managed_care_organization": "medicaid_managed_care",
+    "medicaid_managed_care_plan": "medicaid_managed_care",
     "childrens_health_insurance_program": "chip",
     "church_plan": "church",
     "fehbp": "fehb",

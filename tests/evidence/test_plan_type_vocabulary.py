@@ -33,11 +33,11 @@ def test_the_vocabulary_is_defined_once() -> None:
     ("typed", "canonical"),
     [
         ("ERISA self-funded", "erisa_self_funded"),
-        ("self insured", "erisa_self_funded"),
-        ("Fully insured", "erisa_insured"),
+        ("self-insured ERISA", "erisa_self_funded"),
+        ("ERISA fully insured", "erisa_insured"),
         ("church plan", "church"),
         ("FEHBP", "fehb"),
-        ("Medicaid", "medicaid_managed_care"),
+        ("Medicaid MCO", "medicaid_managed_care"),
         ("CHIP", "chip"),
         ("state or local government", "non_federal_governmental"),
     ],
@@ -45,6 +45,12 @@ def test_the_vocabulary_is_defined_once() -> None:
 def test_plan_facts_accept_every_spelling(typed: str, canonical: str) -> None:
     assert pk.read_plan_facts({**BASE, "plan_type": typed}).plan_type == canonical
     assert vocab.normalize_plan_type(typed) == canonical
+
+
+@pytest.mark.parametrize("typed", ["self-funded", "Medicaid", "governmental", "HMO"])
+def test_spellings_that_name_no_single_plan_type_are_refused(typed: str) -> None:
+    with pytest.raises(pk.ConfigurationError, match="unknown plan type"):
+        vocab.normalize_plan_type(typed)
 
 
 def test_group_is_refused_where_insured_or_self_funded_matters() -> None:

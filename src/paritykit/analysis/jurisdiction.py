@@ -36,7 +36,8 @@ NO_COMPLAINT_LETTER: Final[dict[str, str]] = {
     ),
     "fehb": (
         "FEHB plans: paritykit does not draft this complaint letter. FEHB plans are contracts "
-        "between the carrier and OPM (5 U.S.C. 8902), outside ERISA and state insurance law; "
+        "between the carrier and OPM (5 U.S.C. 8902), outside ERISA, and the contract's terms "
+        "on coverage and benefits displace state insurance law (5 U.S.C. 8902(m)(1)); "
         "OPM has required mental health and substance use disorder parity of FEHB carriers "
         "since 2001. Ask the carrier to reconsider a denied claim, then ask OPM to review it "
         "(5 CFR 890.105), and send parity concerns to OPM's FEHB program."
@@ -129,7 +130,8 @@ def regulators_for(facts: PlanFacts) -> tuple[Regulator, ...]:
                 "",
                 "primary",
                 f"An insured church plan's insurance policy is regulated by the state of {state}; "
-                "a self-funded church plan is outside both ERISA and state insurance law.",
+                "a church plan is outside ERISA unless it elected ERISA coverage, and state "
+                "insurance law generally reaches only the insurer of an insured plan.",
             ),
             Regulator(
                 IRS_NAME,
