@@ -96,9 +96,10 @@ APPEALS_NOT_COMPUTED: Final[dict[str, str]] = {
     ),
     "chip": (
         "plan_type 'chip': CHIP managed care appeals follow 42 CFR 457.1260, which applies the "
-        "Medicaid appeal rules of 42 CFR part 438, subpart F (42 CFR 438.402), and paritykit "
-        "does not compute them; read the plan's notice for the date, and contact the plan or "
-        "the state CHIP agency."
+        "Medicaid appeal rules of 42 CFR part 438, subpart F (42 CFR 438.402), with a State "
+        "review (42 CFR part 457, subpart K) in place of a fair hearing; paritykit does not "
+        "compute them. Read the plan's notice for the date, and contact the plan or the state "
+        "CHIP agency."
     ),
     "church": (
         "plan_type 'church': paritykit does not compute church plan appeal deadlines or draft "
