@@ -451,3 +451,11 @@ NOTICE_DATE_SOURCE = "notice_date_source"
 APPEAL_DEADLINE = "appeal_deadline"
 DAYS_LEFT = "days_left"
 EXTERNAL_REVIEW_DEADLINE = "external_review_deadline"
+#: "12 days left (due 2024-07-13)", "due today" or "passed on 2024-03-01 (832 days ago)".
+DEADLINE_STATUS = "deadline_status"
+#: When the final internal denial (the plan's decision on the appeal) was received.
+FINAL_DENIAL_DATE = "final_denial_date"
+#: The external-review window as text: a date, or "4 months after the final internal denial".
+EXTERNAL_REVIEW_WINDOW = "external_review_window"
+#: What to do about a denial: an internal appeal, or "check and resubmit" for a duplicate.
+NEXT_STEP = "next_step"

@@ -125,3 +125,128 @@ def normalize_token(value: object) -> str:
     'mh_sud'
     """
     return _NON_ALNUM.sub("_", str(value).strip().lower()).strip("_")
+
+
+# --- plan types ------------------------------------------------------------------------------
+#: Every plan type paritykit knows, in one vocabulary used by plan facts, the jurisdiction
+#: table, the appeal deadlines, open denials and the appeal and complaint letters.
+#:
+#: - ``erisa_insured`` / ``erisa_self_funded``: a private employer's group health plan, governed
+#:   by ERISA, whose benefits an insurer pays (insured) or the plan itself pays (self-funded);
+#: - ``non_federal_governmental``: a state or local government employer's plan, insured or
+#:   self-funded (one name: the appeal rules, 45 CFR 147.136, and the regulator paritykit
+#:   names, CMS, are the same for both);
+#: - ``individual``: an individual-market policy (on or off the Marketplace);
+#: - ``medicaid_managed_care`` / ``chip``: a Medicaid or CHIP managed care plan;
+#: - ``church``: a church plan (29 U.S.C. 1002(33)), exempt from ERISA unless it elected ERISA
+#:   coverage (29 U.S.C. 1003(b)(2); 26 U.S.C. 410(d));
+#: - ``fehb``: a Federal Employees Health Benefits plan (5 U.S.C. chapter 89), run by OPM.
+#:
+#: Grandfathered status (29 CFR 2590.715-1251) is not a plan type: the appeal functions take
+#: ``grandfathered=True``.
+PlanType = Literal[
+    "erisa_insured",
+    "erisa_self_funded",
+    "non_federal_governmental",
+    "individual",
+    "medicaid_managed_care",
+    "chip",
+    "church",
+    "fehb",
+]
+PLAN_TYPES: Final[tuple[str, ...]] = (
+    "erisa_insured",
+    "erisa_self_funded",
+    "non_federal_governmental",
+    "individual",
+    "medicaid_managed_care",
+    "chip",
+    "church",
+    "fehb",
+)
+#: The two private employer (ERISA) plan types.
+ERISA_PLAN_TYPES: Final[tuple[str, ...]] = ("erisa_insured", "erisa_self_funded")
+#: Other spellings accepted for a canonical plan type (after :func:`normalize_token`). Only
+#: spellings that name one plan type are here: "self-funded" alone could be a private or a
+#: governmental plan, "Medicaid" alone fee-for-service Medicaid, so they are not accepted.
+PLAN_TYPE_ALIASES: Final[dict[str, str]] = {
+    "erisa_fully_insured": "erisa_insured",
+    "fully_insured_erisa": "erisa_insured",
+    "insured_erisa": "erisa_insured",
+    "erisa_self_insured": "erisa_self_funded",
+    "self_funded_erisa": "erisa_self_funded",
+    "self_insured_erisa": "erisa_self_funded",
+    "nonfederal_governmental": "non_federal_governmental",
+    "non_federal_government": "non_federal_governmental",
+    "state_or_local_government": "non_federal_governmental",
+    "individual_market": "individual",
+    "individual_policy": "individual",
+    "individual_coverage": "individual",
+    "medicaid_mco": "medicaid_managed_care",
+    "medicaid_managed_care_organization": "medicaid_managed_care",
+    "medicaid_managed_care_plan": "medicaid_managed_care",
+    "childrens_health_insurance_program": "chip",
+    "church_plan": "church",
+    "fehbp": "fehb",
+    "federal_employees_health_benefits": "fehb",
+    "federal_employees_health_benefits_program": "fehb",
+}
+#: Older names of the appeal functions. They do not say whether the plan is insured or
+#: self-funded, which the appeal deadlines do not need and the regulator does; the appeal
+#: functions accept them (``grandfathered_group`` meaning ``grandfathered=True``), plan facts
+#: and complaint letters ask for one of :data:`ERISA_PLAN_TYPES` instead.
+LEGACY_GROUP_PLAN_TYPES: Final[dict[str, bool]] = {"group": False, "grandfathered_group": True}
+
+
+def normalize_plan_type(value: object, *, accept_group: bool = False) -> str:
+    """Return the canonical plan type for ``value`` (see :data:`PLAN_TYPES`).
+
+    Parameters
+    ----------
+    value : object
+        A plan type as a user typed it: ``"ERISA self-funded"``, ``"church plan"``, ``"FEHBP"``.
+    accept_group : bool, default False
+        Also accept the older ``group`` and ``grandfathered_group`` (returned as they are);
+        the appeal functions, which do not need insured vs self-funded, pass True.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ConfigurationError
+        The value is not a plan type; the message lists the accepted names.
+
+    Examples
+    --------
+    >>> normalize_plan_type("ERISA self-funded")
+    'erisa_self_funded'
+    >>> normalize_plan_type("FEHBP")
+    'fehb'
+    >>> normalize_plan_type("group", accept_group=True)
+    'group'
+    """
+    from paritykit.errors import ConfigurationError
+
+    token = normalize_token(value)
+    if token in PLAN_TYPES:
+        return token
+    if token in PLAN_TYPE_ALIASES:
+        return PLAN_TYPE_ALIASES[token]
+    if token in LEGACY_GROUP_PLAN_TYPES:
+        if accept_group:
+            return token
+        raise ConfigurationError(
+            f"plan type {value!r} does not say whether the employer plan is insured or "
+            "self-funded, which decides the regulator; use erisa_insured (an insurer pays the "
+            "claims) or erisa_self_funded (the plan pays them; the insurer only administers)."
+        )
+    from paritykit.validate.problems import did_you_mean
+
+    names = PLAN_TYPES + (tuple(LEGACY_GROUP_PLAN_TYPES) if accept_group else ())
+    raise ConfigurationError(
+        f"unknown plan type {value!r}{did_you_mean(token, names)}; use one of "
+        + ", ".join(names)
+        + "."
+    )

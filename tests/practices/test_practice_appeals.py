@@ -56,7 +56,7 @@ def test_plan_appeal_days_and_plan_types() -> None:
     assert longer.set_index(C.CLAIM_ID).loc["C", C.APPEAL_DEADLINE] == pd.Timestamp("2025-01-24")
     with pytest.raises(ConfigurationError, match=r"438\.402"):
         open_denials(_lines(), as_of="2024-06-01", plan_type="medicaid_managed_care")  # type: ignore[arg-type]
-    with pytest.raises(ConfigurationError, match="plan_type must be one of"):
+    with pytest.raises(ConfigurationError, match=r"unknown plan type .hmo.; use one of erisa_"):
         open_denials(_lines(), as_of="2024-06-01", plan_type="hmo")  # type: ignore[arg-type]
 
 

@@ -120,3 +120,23 @@ def test_payers_folder_with_bad_files_goes_on_and_lists_problems(practice_year, 
     )
     assert (problems["action"] == "file skipped").sum() == 2
     assert f"All problems: {out / 'problems.csv'}" in result.output
+
+
+def test_synth_remittances_writes_the_sample_835s_the_guide_uses(tmp_path) -> None:
+    from paritykit import read_835, synthetic_remittances
+
+    out = tmp_path / "remits" / "2024"
+    args = ["synth", "remittances", "--out", str(out), "--seed", "3", "--claims", "60"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    files = sorted(out.glob("*.835"))
+    assert files and "Wrote" in result.output
+    claims = read_835(out).claims
+    truth = synthetic_remittances(claims=60, seed=3).truth
+    assert len(claims) == len(truth) and claims["claim_id"].nunique() == 60
+    assert sorted(claims["claim_id"]) == sorted(truth["claim_id"])
+    again = tmp_path / "again"
+    CliRunner().invoke(cli, ["synth", "remittances", "--out", str(again), "--seed", "3",
+                             "--claims", "60"])  # fmt: skip
+    second = sorted(again.glob("*.835"))
+    assert [f.read_bytes() for f in files] == [f.read_bytes() for f in second]

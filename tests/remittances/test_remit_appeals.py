@@ -111,19 +111,93 @@ def test_external_review_four_months(received: date, due: date) -> None:
     assert d.external_review_from == received
 
 
-def test_external_review_counted_from_the_denial_when_no_final_denial() -> None:
-    d = appeal_deadlines("2023-10-30", plan_type="individual")
-    assert d.external_review_deadline == date(2024, 3, 1)
+def test_external_review_needs_the_final_internal_denial() -> None:
+    # Without the final internal denial no date is given (a date counted from the first denial
+    # would already have passed by the time the appeal is decided).
+    d = appeal_deadlines("2023-10-30", plan_type="individual", as_of="2026-01-05")
+    assert d.external_review_deadline is None and d.external_review_from is None
+    assert d.external_review_window == "4 months after the final internal denial"
     row = d.to_frame().set_index(C.DEADLINE).loc["external_review_request"]
-    assert "recompute" in row[C.NOTE]
-    assert "first day of the fifth month" in row[C.NOTE]
+    assert pd.isna(row[C.DUE_DATE])
+    assert row[C.DEADLINE_STATUS] == "4 months after the final internal denial"
+    assert "final_denial_date" in row[C.NOTE]
     assert row[C.CITATION] == "45 CFR 147.136(d)(2)(i)"
+    # with it: the regulation's own example, October 30 -> March 1
+    final = appeal_deadlines("2023-10-30", plan_type="individual", final_denial_date="2023-10-30")
+    row = final.to_frame().set_index(C.DEADLINE).loc["external_review_request"]
+    assert row[C.DUE_DATE] == pd.Timestamp("2024-03-01")
+    assert "first day of the fifth month" in row[C.NOTE]
+
+
+def test_passed_deadline_says_passed_on_date_and_days_ago() -> None:
+    # 2023-09-03 + 180 days = 2024-03-01; 2024-03-01 -> 2026-06-11 is 365 + 365 + 102 days
+    d = appeal_deadlines("2023-09-03", plan_type="erisa_self_funded", as_of="2026-06-11")
+    row = d.to_frame().set_index(C.DEADLINE).loc["internal_appeal_filing"]
+    assert row[C.DEADLINE_STATUS] == "passed on 2024-03-01 (832 days ago)"
+    assert row[C.DAYS_LEFT] == -832
+    assert "passed on 2024-03-01 (832 days ago)" in d.summary()
+    assert "-832" not in d.summary()
+    soon = appeal_deadlines("2023-09-03", plan_type="erisa_self_funded", as_of="2024-02-29")
+    assert soon.to_frame()[C.DEADLINE_STATUS].iloc[0] == "1 day left (due 2024-03-01)"
+    today = appeal_deadlines("2023-09-03", plan_type="erisa_self_funded", as_of="2024-03-01")
+    assert today.to_frame()[C.DEADLINE_STATUS].iloc[0] == "due today (2024-03-01)"
+
+
+@pytest.mark.parametrize(
+    ("plan_type", "citation"),
+    [
+        ("erisa_insured", "29 CFR 2590.715-2719(d)(3)"),
+        ("individual", "45 CFR 147.136(d)(3)"),
+        ("non_federal_governmental", "45 CFR 147.136(d)(3)"),
+    ],
+)
+def test_expedited_external_review_is_listed(plan_type: str, citation: str) -> None:
+    frame = appeal_deadlines("2024-01-10", plan_type=plan_type).to_frame().set_index(C.DEADLINE)
+    row = frame.loc["expedited_external_review"]
+    assert row[C.PERIOD] == "72 hours" and row[C.CITATION] == citation
+    assert "urgent" in row[C.NOTE] and "independent review organization" in row[C.COUNTED_FROM]
+    grandfathered = appeal_deadlines("2024-01-10", plan_type="erisa_insured", grandfathered=True)
+    assert "expedited_external_review" not in set(grandfathered.to_frame()[C.DEADLINE])
 
 
 def test_grandfathered_plans_have_no_federal_external_review() -> None:
     d = appeal_deadlines("2024-01-10", plan_type="grandfathered_group")
-    assert d.external_review_deadline is None
+    assert d.external_review_deadline is None and d.grandfathered
     assert any("grandfathered" in n for n in d.notes)
+    same = appeal_deadlines("2024-01-10", plan_type="erisa_self_funded", grandfathered=True)
+    assert same.to_frame()[C.CITATION].tolist() == d.to_frame()[C.CITATION].tolist()
+    # no federal claims rule for grandfathered coverage that is not an ERISA plan
+    with pytest.raises(ConfigurationError, match="does not apply to grandfathered plans"):
+        appeal_deadlines("2024-01-10", plan_type="individual", grandfathered=True)
+
+
+@pytest.mark.parametrize(
+    ("plan_type", "match"),
+    [
+        ("fehb", r"carrier .*reconsider.*OPM.*5 CFR 890\.105; paritykit does not"),
+        ("FEHBP", r"5 CFR 890\.105"),
+        ("church", r"outside ERISA.*26 CFR 54\.9815-2719.*plan administrator"),
+        ("church plan", r"29 U\.S\.C\. 1003\(b\)\(2\)"),
+        ("medicaid_managed_care", r"42 CFR 438\.402"),
+        ("chip", r"42 CFR 457\.1260"),
+        ("hmo", r"unknown plan type 'hmo'.*use one of erisa_insured, erisa_self_funded"),
+    ],
+)
+def test_plans_with_other_appeal_rules_are_refused_saying_where_to_turn(plan_type, match) -> None:
+    with pytest.raises(ConfigurationError, match=match):
+        appeal_deadlines("2024-01-10", plan_type=plan_type)
+
+
+def test_one_plan_type_vocabulary() -> None:
+    # plan-facts names, aliases and the older appeal names give the same deadlines
+    rows = [
+        appeal_deadlines("2024-01-10", plan_type=p).to_frame()[C.DUE_DATE].tolist()
+        for p in ("erisa_insured", "erisa_self_funded", "group", "ERISA self-funded")
+    ]
+    assert all(r == rows[0] for r in rows)
+    assert appeal_deadlines("2024-01-10", plan_type="ERISA self-funded").plan_type == (
+        "erisa_self_funded"
+    )
 
 
 def test_citations_per_plan_type() -> None:
@@ -160,9 +234,11 @@ def test_result_object() -> None:
         "internal_appeal_filing",
         "plan_decision",
         "external_review_request",
+        "expedited_external_review",
     ]
     assert list(frame.columns) == [
         C.DEADLINE, C.DUE_DATE, C.PERIOD, C.START_DATE, C.COUNTED_FROM, C.CITATION, C.NOTE,
+        C.DAYS_LEFT, C.DEADLINE_STATUS,
     ]  # fmt: skip
     assert "2024-07-08" in d.summary()
     assert "<table" in d._repr_html_()
@@ -180,6 +256,7 @@ def test_result_object() -> None:
         {"plan_type": "individual", "appeal_levels": 2},
         {"plan_type": "group", "appeal_received": "2023-12-31"},
         {"plan_type": "group", "final_denial_date": "not a date"},
+        {"plan_type": "group", "as_of": "01/02/2024"},
     ],
 )
 def test_bad_options(kwargs) -> None:

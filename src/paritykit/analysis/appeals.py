@@ -10,11 +10,18 @@ review. The calendar rules (``docs/remittances.md``):
 - Plan decision: 72 hours (urgent care), 30 days (pre-service) or 60 days (post-service) after
   the plan receives the appeal (29 CFR 2560.503-1(i)(2)); with two appeal levels, 15 and 30
   days per level.
-- External review request: four months after receipt of the (final internal) adverse
+- External review request: four months after receipt of the final internal adverse
   determination: the same day of the month four months later; when that month has no such day,
   the first day of the following (fifth) month; when the date is a Saturday, Sunday or Federal
   holiday, the next day that is none of these (29 CFR 2590.715-2719(d)(2)(i);
-  45 CFR 147.136(d)(2)(i)).
+  45 CFR 147.136(d)(2)(i)). Without the final internal denial's date no date is given: the
+  window is stated as "4 months after the final internal denial".
+- Expedited external review (urgent care): decided within 72 hours of the independent review
+  organization's receipt of the request (29 CFR 2590.715-2719(d)(3); 45 CFR 147.136(d)(3)).
+
+Plan types are those of :data:`paritykit.vocab.PLAN_TYPES`, plus the older ``group`` and
+``grandfathered_group``. Medicaid, CHIP, church and FEHB plans follow other appeal rules: they
+are refused with a message saying where to turn (:data:`APPEALS_NOT_COMPUTED`).
 """
 
 from __future__ import annotations
@@ -30,29 +37,35 @@ import pandas as pd
 
 from paritykit import columns as C
 from paritykit.errors import ConfigurationError
+from paritykit.vocab import (
+    ERISA_PLAN_TYPES,
+    LEGACY_GROUP_PLAN_TYPES,
+    PlanType,
+    normalize_plan_type,
+)
 
 __all__ = [
+    "APPEALS_NOT_COMPUTED",
     "APPEAL_RULES_VERSION",
     "DEADLINE_COLUMNS",
+    "EXTERNAL_REVIEW_PENDING",
     "AppealDeadlines",
+    "AppealPlanType",
     "PlanType",
     "ServiceType",
     "add_months_rule",
     "appeal_deadlines",
+    "appeal_rules_for",
+    "deadline_status",
     "federal_holidays",
 ]
 
 #: Version of the deadline rules below; recorded in every result.
 APPEAL_RULES_VERSION: Final = "2026.1"
 
-PlanType = Literal["group", "non_federal_governmental", "individual", "grandfathered_group"]
+#: The plan types the appeal functions accept: the one vocabulary plus the older group names.
+AppealPlanType = PlanType | Literal["group", "grandfathered_group"]
 ServiceType = Literal["pre_service", "post_service"]
-PLAN_TYPES: Final[tuple[str, ...]] = (
-    "group",
-    "non_federal_governmental",
-    "individual",
-    "grandfathered_group",
-)
 SERVICE_TYPES: Final[tuple[str, ...]] = ("pre_service", "post_service")
 
 #: Columns of :meth:`AppealDeadlines.to_frame`.
@@ -64,14 +77,52 @@ DEADLINE_COLUMNS: Final[tuple[str, ...]] = (
     C.COUNTED_FROM,
     C.CITATION,
     C.NOTE,
+    C.DAYS_LEFT,
+    C.DEADLINE_STATUS,
 )
 
 FEDERAL_MINIMUM_APPEAL_DAYS: Final = 180
 EXTERNAL_REVIEW_MONTHS: Final = 4
+#: The external-review window while the final internal denial's date is not known.
+EXTERNAL_REVIEW_PENDING: Final = "4 months after the final internal denial"
 
+#: Plan types whose appeal deadlines paritykit does not compute, with where to turn instead.
+APPEALS_NOT_COMPUTED: Final[dict[str, str]] = {
+    "medicaid_managed_care": (
+        "plan_type 'medicaid_managed_care': Medicaid managed care appeals follow 42 CFR "
+        "438.402 (60 days from the notice to appeal to the plan, then a State fair hearing), "
+        "which paritykit does not compute; read the plan's notice for the date, and contact the "
+        "plan or the state Medicaid agency."
+    ),
+    "chip": (
+        "plan_type 'chip': CHIP managed care appeals follow 42 CFR 457.1260, which applies the "
+        "Medicaid appeal rules of 42 CFR part 438, subpart F (42 CFR 438.402), with a State "
+        "review (42 CFR part 457, subpart K) in place of a fair hearing; paritykit does not "
+        "compute them. Read the plan's notice for the date, and contact the plan or the state "
+        "CHIP agency."
+    ),
+    "church": (
+        "plan_type 'church': paritykit does not compute church plan appeal deadlines or draft "
+        "this letter. A church plan is outside ERISA unless it elected ERISA coverage "
+        "(29 U.S.C. 1003(b)(2)); a non-grandfathered church plan must follow the Internal "
+        "Revenue Code's claims and appeals rule (26 CFR 54.9815-2719), and an insured one its "
+        "insurer's state-regulated appeal process. Follow the appeal steps in the denial "
+        "notice and ask the plan administrator (for an insured plan, the state insurance "
+        "regulator) about the deadlines. If the plan elected ERISA coverage, use plan_type "
+        "erisa_insured or erisa_self_funded."
+    ),
+    "fehb": (
+        "plan_type 'fehb': FEHB plans: ask the carrier in writing to reconsider, within 6 months "
+        "of the denial notice, then OPM to review the carrier's decision, under 5 CFR 890.105; "
+        "paritykit does not compute these deadlines or draft this letter."
+    ),
+}
+
+# Citations by rule family: "erisa" (private employer plans), "non_federal_governmental",
+# "individual"; grandfathered ERISA plans keep only the ERISA claims rule.
 _FILING_CITATION: Final[dict[str, str]] = {
-    "group": "29 CFR 2560.503-1(h)(3)(i); 29 CFR 2590.715-2719(b)(2)",
-    "grandfathered_group": "29 CFR 2560.503-1(h)(3)(i)",
+    "erisa": "29 CFR 2560.503-1(h)(3)(i); 29 CFR 2590.715-2719(b)(2)",
+    "erisa_grandfathered": "29 CFR 2560.503-1(h)(3)(i)",
     "non_federal_governmental": "45 CFR 147.136(b)(2), applying 29 CFR 2560.503-1(h)(3)(i)",
     "individual": "45 CFR 147.136(b)(3), applying 29 CFR 2560.503-1(h)(3)(i)",
 }
@@ -81,10 +132,87 @@ _DECISION_CITATION: Final[dict[str, str]] = {
     "post_service": "29 CFR 2560.503-1(i)(2)(iii)",
 }
 _EXTERNAL_CITATION: Final[dict[str, str]] = {
-    "group": "29 CFR 2590.715-2719(d)(2)(i)",
+    "erisa": "29 CFR 2590.715-2719(d)(2)(i)",
     "non_federal_governmental": "45 CFR 147.136(d)(2)(i)",
     "individual": "45 CFR 147.136(d)(2)(i)",
 }
+_EXPEDITED_CITATION: Final[dict[str, str]] = {
+    "erisa": "29 CFR 2590.715-2719(d)(3)",
+    "non_federal_governmental": "45 CFR 147.136(d)(3)",
+    "individual": "45 CFR 147.136(d)(3)",
+}
+
+
+def appeal_rules_for(plan_type: str, grandfathered: bool = False) -> tuple[str, str, bool]:
+    """Which federal appeal rules apply to a plan type.
+
+    Parameters
+    ----------
+    plan_type : str
+        A plan type of :data:`paritykit.vocab.PLAN_TYPES` (any accepted spelling), or the older
+        ``group`` / ``grandfathered_group``.
+    grandfathered : bool, default False
+        The plan is grandfathered under the ACA (29 CFR 2590.715-1251).
+
+    Returns
+    -------
+    tuple of (str, str, bool)
+        The plan type as normalized, the rule family (``"erisa"``,
+        ``"non_federal_governmental"`` or ``"individual"``) and whether the plan is
+        grandfathered.
+
+    Raises
+    ------
+    ConfigurationError
+        For an unknown plan type (listing the accepted ones), for plans whose appeals follow
+        other rules (:data:`APPEALS_NOT_COMPUTED`, saying where to turn), and for grandfathered
+        coverage other than private employer plans (no federal appeal rule applies).
+
+    Examples
+    --------
+    >>> appeal_rules_for("grandfathered_group")
+    ('grandfathered_group', 'erisa', True)
+    """
+    name = normalize_plan_type(plan_type, accept_group=True)
+    if name in APPEALS_NOT_COMPUTED:
+        raise ConfigurationError(APPEALS_NOT_COMPUTED[name])
+    if name in LEGACY_GROUP_PLAN_TYPES:
+        return name, "erisa", bool(grandfathered or LEGACY_GROUP_PLAN_TYPES[name])
+    if name in ERISA_PLAN_TYPES:
+        return name, "erisa", bool(grandfathered)
+    if grandfathered:
+        raise ConfigurationError(
+            f"grandfathered {name.replace('_', ' ')} coverage: the federal claims and appeals "
+            "rule (45 CFR 147.136) does not apply to grandfathered plans, so paritykit has no "
+            "federal deadline to compute; follow the plan's notice and state law (the state "
+            "insurance regulator can say which applies)."
+        )
+    return name, name, False
+
+
+def deadline_status(due: date | None, as_of: date | None, *, pending: str = "") -> str:
+    """A deadline as words relative to ``as_of``: days left, due today, or passed on a date.
+
+    Examples
+    --------
+    >>> deadline_status(date(2024, 3, 1), date(2026, 6, 10))
+    'passed on 2024-03-01 (831 days ago)'
+    >>> deadline_status(date(2024, 3, 1), date(2024, 2, 29))
+    '1 day left (due 2024-03-01)'
+    >>> deadline_status(None, date(2024, 2, 29), pending="4 months after the final internal denial")
+    '4 months after the final internal denial'
+    """
+    if due is None:
+        return pending
+    if as_of is None:
+        return f"due {due:%Y-%m-%d}"
+    left = (due - as_of).days
+    if left < 0:
+        ago = -left
+        return f"passed on {due:%Y-%m-%d} ({ago} day{'s' if ago != 1 else ''} ago)"
+    if left == 0:
+        return f"due today ({due:%Y-%m-%d})"
+    return f"{left} day{'s' if left != 1 else ''} left (due {due:%Y-%m-%d})"
 
 
 @dataclass(frozen=True)
@@ -112,9 +240,13 @@ class AppealDeadlines:
     decision_period : str
         ``"72 hours"``, ``"30 days"``, ...
     external_review_deadline : datetime.date or None
-        None where federal law requires no external review (grandfathered plans).
-    external_review_from : datetime.date
-        The date the four months run from.
+        None until ``final_denial_date`` is known, and where federal law requires no external
+        review (grandfathered plans).
+    external_review_from : datetime.date or None
+        The date the four months run from (the final internal denial), when known.
+    grandfathered : bool
+    as_of : datetime.date or None
+        The day ``days_left`` and ``deadline_status`` are counted from.
     notes : tuple of str
     rules_version : str
     """
@@ -132,30 +264,43 @@ class AppealDeadlines:
     decision_due: date | None
     decision_period: str
     external_review_deadline: date | None
-    external_review_from: date
+    external_review_from: date | None
+    grandfathered: bool = False
+    as_of: date | None = None
     notes: tuple[str, ...] = field(default=())
     rules_version: str = APPEAL_RULES_VERSION
     _rows: tuple[dict[str, object], ...] = field(default=(), repr=False)
+
+    @property
+    def external_review_window(self) -> str:
+        """The external-review filing window as words: a date, or when it will start."""
+        if self.grandfathered:
+            return "no federal external review (grandfathered plan)"
+        if self.external_review_deadline is None:
+            return EXTERNAL_REVIEW_PENDING
+        return deadline_status(self.external_review_deadline, self.as_of)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per deadline (:data:`DEADLINE_COLUMNS`)."""
         frame = pd.DataFrame(list(self._rows), columns=list(DEADLINE_COLUMNS))
         for col in (C.DUE_DATE, C.START_DATE):
             frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
+        frame[C.DAYS_LEFT] = frame[C.DAYS_LEFT].astype("Int64")
         return frame
 
     def summary(self) -> str:
         """The deadlines as text."""
         lines = [
             f"Appeal deadlines for a denial received {self.denial_date:%Y-%m-%d} "
-            f"({self.plan_type}, {'urgent' if self.urgent else self.service_type}; "
-            f"rules {self.rules_version})"
+            f"({self.plan_type}{', grandfathered' if self.grandfathered else ''}, "
+            f"{'urgent' if self.urgent else self.service_type}; rules {self.rules_version}"
+            + (f"; as of {self.as_of:%Y-%m-%d}" if self.as_of else "")
+            + ")"
         ]
         for row in self._rows:
-            due = row[C.DUE_DATE]
-            shown = due.strftime("%Y-%m-%d") if isinstance(due, date) else "not yet known"
             lines.append(
-                f"  {row[C.DEADLINE]:<24} {shown:<14} {row[C.PERIOD]:<10} {row[C.CITATION]}"
+                f"  {row[C.DEADLINE]:<26} {row[C.DEADLINE_STATUS]:<44} {row[C.PERIOD]:<9} "
+                f"{row[C.CITATION]}"
             )
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
@@ -271,13 +416,15 @@ def _next_business_day(day: date) -> tuple[date, list[str]]:
 def appeal_deadlines(
     denial_date: date | datetime | pd.Timestamp | str,
     *,
-    plan_type: PlanType,
+    plan_type: AppealPlanType,
     urgent: bool = False,
     plan_appeal_days: int | None = None,
     service_type: ServiceType = "post_service",
     appeal_received: date | datetime | pd.Timestamp | str | None = None,
     final_denial_date: date | datetime | pd.Timestamp | str | None = None,
     appeal_levels: Literal[1, 2] = 1,
+    grandfathered: bool = False,
+    as_of: date | datetime | pd.Timestamp | str | None = None,
 ) -> AppealDeadlines:
     """Deadlines for appealing one denial: internal appeal, plan decision, external review.
 
@@ -287,11 +434,14 @@ def appeal_deadlines(
         The date the claimant received the denial (adverse benefit determination). The
         regulations count from receipt; if only the date printed on the notice is known, using
         it gives earlier, safe deadlines.
-    plan_type : {"group", "non_federal_governmental", "individual", "grandfathered_group"}
-        ``group``: private employer (ERISA) group health plan; ``non_federal_governmental``:
-        state or local government employer plan; ``individual``: individual-market policy;
-        ``grandfathered_group``: an ERISA plan grandfathered under the ACA (no federal external
-        review requirement).
+    plan_type : str
+        One of :data:`paritykit.vocab.PLAN_TYPES` (any accepted spelling): ``erisa_insured`` or
+        ``erisa_self_funded`` (private employer plans; the deadlines are the same),
+        ``non_federal_governmental`` (state or local government employer plan) or
+        ``individual``. The older ``group`` (= a private employer plan) and
+        ``grandfathered_group`` (= ``group`` with ``grandfathered=True``) are accepted.
+        ``medicaid_managed_care``, ``chip``, ``church`` and ``fehb`` are refused with a message
+        saying where to turn (:data:`APPEALS_NOT_COMPUTED`).
     urgent : bool
         Urgent care (the 72-hour clock).
     plan_appeal_days : int, optional
@@ -302,10 +452,17 @@ def appeal_deadlines(
     appeal_received : date, optional
         When the plan received the appeal; without it ``decision_due`` is None.
     final_denial_date : date, optional
-        When the claimant received the final internal denial; external review is counted from
-        it. Without it the four months are counted from ``denial_date`` and a note says so.
+        When the claimant received the final internal denial; the external-review deadline is
+        counted from it. Without it no date is given: the window is "4 months after the final
+        internal denial".
     appeal_levels : {1, 2}
         Levels of internal appeal the plan has (individual coverage allows one).
+    grandfathered : bool, default False
+        A private employer plan grandfathered under the ACA (29 CFR 2590.715-1251): the ERISA
+        claims rule applies, federal external review does not.
+    as_of : date, optional
+        Count ``days_left`` and ``deadline_status`` from this day (usually today); a passed
+        deadline reads "passed on 2024-03-01 (832 days ago)".
 
     Returns
     -------
@@ -319,23 +476,24 @@ def appeal_deadlines(
 
     Examples
     --------
-    >>> d = appeal_deadlines("2024-10-31", plan_type="group")
-    >>> d.appeal_filing_deadline, d.external_review_deadline
-    (datetime.date(2025, 4, 29), datetime.date(2025, 3, 3))
+    >>> d = appeal_deadlines("2024-10-31", plan_type="erisa_insured")
+    >>> d.appeal_filing_deadline, d.external_review_deadline, d.external_review_window
+    (datetime.date(2025, 4, 29), None, '4 months after the final internal denial')
     >>> d.to_frame()["period"].tolist()
-    ['180 days', '60 days', '4 months']
+    ['180 days', '60 days', '4 months', '72 hours']
+    >>> final = appeal_deadlines("2024-10-31", plan_type="erisa_insured",
+    ...                          final_denial_date="2024-10-31")
+    >>> final.external_review_deadline
+    datetime.date(2025, 3, 3)
     """
-    if plan_type not in PLAN_TYPES:
-        raise ConfigurationError(
-            f"plan_type must be one of {', '.join(PLAN_TYPES)}; got {plan_type!r}."
-        )
+    name, rules, grandfathered = appeal_rules_for(plan_type, grandfathered)
     if service_type not in SERVICE_TYPES:
         raise ConfigurationError(
             f"service_type must be 'pre_service' or 'post_service'; got {service_type!r}."
         )
     if appeal_levels not in (1, 2):
         raise ConfigurationError(f"appeal_levels must be 1 or 2; got {appeal_levels!r}.")
-    if plan_type == "individual" and appeal_levels == 2:
+    if rules == "individual" and appeal_levels == 2:
         raise ConfigurationError(
             "individual coverage has one level of internal appeal (45 CFR 147.136(b)(3)); "
             "use appeal_levels=1."
@@ -351,15 +509,23 @@ def appeal_deadlines(
     denied = _as_date(denial_date, "denial_date")
     received = None if appeal_received is None else _as_date(appeal_received, "appeal_received")
     final = None if final_denial_date is None else _as_date(final_denial_date, "final_denial_date")
-    for name, value in (("appeal_received", received), ("final_denial_date", final)):
+    today = None if as_of is None else _as_date(as_of, "as_of")
+    for label, value in (("appeal_received", received), ("final_denial_date", final)):
         if value is not None and value < denied:
             raise ConfigurationError(
-                f"{name} ({value:%Y-%m-%d}) is before denial_date ({denied:%Y-%m-%d}); "
+                f"{label} ({value:%Y-%m-%d}) is before denial_date ({denied:%Y-%m-%d}); "
                 "check the dates."
             )
 
     notes: list[str] = []
     rows: list[dict[str, object]] = []
+
+    def add(row: dict[str, object], pending: str) -> None:
+        due = row[C.DUE_DATE]
+        day = due.date() if isinstance(due, datetime) else due
+        row[C.DAYS_LEFT] = (day - today).days if day is not None and today is not None else None
+        row[C.DEADLINE_STATUS] = deadline_status(day, today, pending=pending)  # type: ignore[arg-type]
+        rows.append(row)
 
     # 1. internal appeal filing
     days = FEDERAL_MINIMUM_APPEAL_DAYS
@@ -376,16 +542,17 @@ def appeal_deadlines(
         )
         notes.append(filing_note)
     filing_due = denied + timedelta(days=days)
-    rows.append(
+    add(
         {
             C.DEADLINE: "internal_appeal_filing",
             C.DUE_DATE: filing_due,
             C.PERIOD: f"{days} days",
             C.START_DATE: denied,
             C.COUNTED_FROM: "receipt of the denial",
-            C.CITATION: _FILING_CITATION[plan_type],
+            C.CITATION: _FILING_CITATION["erisa_grandfathered" if grandfathered else rules],
             C.NOTE: filing_note,
-        }
+        },
+        "",
     )
 
     # 2. plan decision on the appeal
@@ -406,7 +573,7 @@ def appeal_deadlines(
     decision_due = None if received is None else received + delta
     if received is None:
         decision_note += "; the appeal has not been received yet"
-    rows.append(
+    add(
         {
             C.DEADLINE: "plan_decision",
             C.DUE_DATE: decision_due,
@@ -415,57 +582,86 @@ def appeal_deadlines(
             C.COUNTED_FROM: "receipt of the appeal by the plan",
             C.CITATION: _DECISION_CITATION[key],
             C.NOTE: decision_note,
-        }
+        },
+        f"{period} after the plan receives the appeal",
     )
 
-    # 3. external review request
-    start = final or denied
-    if plan_type == "grandfathered_group":
-        external_due = None
+    # 3. external review request (and 4. expedited external review)
+    external_due = None
+    if grandfathered:
         ext_note = (
-            "federal law does not require external review for grandfathered plans; check the "
-            "plan document and state law"
+            "federal law does not require external review for grandfathered plans (except for "
+            "surprise-billing claims under the No Surprises Act); check the plan document and "
+            "state law"
         )
-        citation = "29 CFR 2590.715-1251"
         notes.append(ext_note)
+        add(
+            {
+                C.DEADLINE: "external_review_request",
+                C.DUE_DATE: None,
+                C.PERIOD: f"{EXTERNAL_REVIEW_MONTHS} months",
+                C.START_DATE: final,
+                C.COUNTED_FROM: "receipt of the final internal denial",
+                C.CITATION: "29 CFR 2590.715-2719(a)(1)(ii); 29 CFR 2590.715-1251",
+                C.NOTE: ext_note,
+            },
+            "no federal external review (grandfathered plan)",
+        )
     else:
-        raw = add_months_rule(start, EXTERNAL_REVIEW_MONTHS)
-        external_due, skipped = _next_business_day(raw)
         parts = ["four months after receipt of the final internal denial"]
-        if raw.day == 1 and start.day != 1:
+        if final is not None:
+            raw = add_months_rule(final, EXTERNAL_REVIEW_MONTHS)
+            external_due, skipped = _next_business_day(raw)
+            if raw.day == 1 and final.day != 1:
+                parts.append(
+                    f"{final:%B} {final.day} has no counterpart four months later, so the first "
+                    "day of the fifth month"
+                )
+            if skipped:
+                parts.append("moved past " + ", ".join(skipped))
+        else:
             parts.append(
-                f"{start:%B} {start.day} has no counterpart four months later, so the first day "
-                "of the fifth month"
+                "the date is known once the plan decides the appeal: pass final_denial_date "
+                "(column final_denial_date) to compute it"
             )
-        if skipped:
-            parts.append("moved past " + ", ".join(skipped))
-        if final is None:
+        if name != "erisa_self_funded":
             parts.append(
-                "counted from the denial date given; recompute from the receipt of the final "
-                "internal denial once the appeal is decided"
+                "where a state external review process applies, it must allow at least four months"
             )
-        if plan_type != "group":
-            parts.append("a state external review process must allow at least four months")
-        ext_note = "; ".join(parts)
-        citation = _EXTERNAL_CITATION[plan_type]
-    rows.append(
-        {
-            C.DEADLINE: "external_review_request",
-            C.DUE_DATE: external_due,
-            C.PERIOD: f"{EXTERNAL_REVIEW_MONTHS} months",
-            C.START_DATE: start,
-            C.COUNTED_FROM: (
-                "receipt of the final internal denial"
-                if final is not None
-                else "receipt of the denial (final internal denial not given)"
-            ),
-            C.CITATION: citation,
-            C.NOTE: ext_note,
-        }
-    )
+        add(
+            {
+                C.DEADLINE: "external_review_request",
+                C.DUE_DATE: external_due,
+                C.PERIOD: f"{EXTERNAL_REVIEW_MONTHS} months",
+                C.START_DATE: final,
+                C.COUNTED_FROM: "receipt of the final internal denial",
+                C.CITATION: _EXTERNAL_CITATION[rules],
+                C.NOTE: "; ".join(parts),
+            },
+            EXTERNAL_REVIEW_PENDING,
+        )
+        add(
+            {
+                C.DEADLINE: "expedited_external_review",
+                C.DUE_DATE: None,
+                C.PERIOD: "72 hours",
+                C.START_DATE: None,
+                C.COUNTED_FROM: "receipt of the request by the independent review organization",
+                C.CITATION: _EXPEDITED_CITATION[rules],
+                C.NOTE: (
+                    "urgent care: when the standard timeframe would seriously jeopardize the "
+                    "claimant's life or health or ability to regain maximum function, expedited "
+                    "external review can be requested together with an urgent internal appeal, "
+                    "or after the final internal denial (also for an admission, continued stay "
+                    "or service after emergency care, before discharge); the reviewer decides as "
+                    "fast as the medical condition requires and within 72 hours"
+                ),
+            },
+            "on request, for urgent care: decided within 72 hours",
+        )
     return AppealDeadlines(
         denial_date=denied,
-        plan_type=plan_type,
+        plan_type=name,
         service_type=service_type,
         urgent=urgent,
         plan_appeal_days=plan_appeal_days,
@@ -477,7 +673,9 @@ def appeal_deadlines(
         decision_due=decision_due,
         decision_period=period,
         external_review_deadline=external_due,
-        external_review_from=start,
+        external_review_from=final if not grandfathered else None,
+        grandfathered=grandfathered,
+        as_of=today,
         notes=tuple(notes),
         _rows=tuple(rows),
     )

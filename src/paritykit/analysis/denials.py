@@ -7,6 +7,12 @@ claim, and gives each claim its internal-appeal filing deadline from
 the data has one, else the remittance's ``payment_date`` (the 835's BPR16 date, which is the
 date the payer issued the remittance that carried the denial; the regulations count from
 receipt, which is that day or later, so the deadline shown is the same or earlier: safe).
+
+The external-review deadline is counted from a ``final_denial_date`` column (when the plan
+decided the internal appeal) where the data has one; otherwise it is stated as "4 months after
+the final internal denial", never as a date counted from the first denial. A denial whose
+reasons are all duplicates (CARC 18, exact duplicate; B13, previously paid) gets the next step
+"check and resubmit" instead of an internal appeal.
 """
 
 from __future__ import annotations
@@ -14,42 +20,48 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import pandas as pd
 
 from paritykit import columns as C
-from paritykit.analysis.appeals import APPEAL_RULES_VERSION, appeal_deadlines
+from paritykit.analysis.appeals import (
+    APPEAL_RULES_VERSION,
+    AppealPlanType,
+    appeal_deadlines,
+    appeal_rules_for,
+    deadline_status,
+)
 from paritykit.classify.carc import classify_carc
 from paritykit.errors import ConfigurationError, DataValidationError
+from paritykit.vocab import LEGACY_GROUP_PLAN_TYPES, PLAN_TYPES
 
 __all__ = [
     "APPEAL_PLAN_TYPES",
+    "NEXT_STEP_APPEAL",
+    "NEXT_STEP_RESUBMIT",
     "OPEN_DENIAL_COLUMNS",
     "AppealPlanType",
     "OpenDenials",
-    "deadline_plan_type",
+    "next_step_for",
     "open_denials",
 ]
 
-AppealPlanType = Literal[
-    "erisa_insured",
-    "erisa_self_funded",
-    "group",
-    "grandfathered_group",
-    "individual",
-    "non_federal_governmental",
-]
-#: Plan types accepted here -> the ``plan_type`` of :func:`paritykit.appeal_deadlines`. The
-#: plan-facts names (``erisa_insured``, ``erisa_self_funded``) are private employer group plans.
-APPEAL_PLAN_TYPES: Final[dict[str, str]] = {
-    "erisa_insured": "group",
-    "erisa_self_funded": "group",
-    "group": "group",
-    "grandfathered_group": "grandfathered_group",
-    "individual": "individual",
-    "non_federal_governmental": "non_federal_governmental",
-}
+#: Plan types the appeal functions accept: :data:`paritykit.vocab.PLAN_TYPES` and the older
+#: ``group`` / ``grandfathered_group``. Medicaid, CHIP, church and FEHB plans are accepted as
+#: names and refused with a message saying where to turn.
+APPEAL_PLAN_TYPES: Final[tuple[str, ...]] = PLAN_TYPES + tuple(LEGACY_GROUP_PLAN_TYPES)
+#: Next steps (:data:`paritykit.columns.NEXT_STEP`).
+NEXT_STEP_APPEAL: Final = "internal appeal"
+NEXT_STEP_RESUBMIT: Final = "check and resubmit"
+#: CARC categories that call for checking and resubmitting rather than a clinical appeal.
+RESUBMIT_CATEGORIES: Final[frozenset[str]] = frozenset({"duplicate"})
+RESUBMIT_NOTE: Final = (
+    "duplicate denial (CARC 18, exact duplicate, or B13, previously paid): find the original "
+    "claim on earlier remittances; if it was paid or denied there, act on that one; resubmit "
+    "only a service that was never adjudicated (a corrected claim if the payer asks); no "
+    "clinical appeal"
+)
 #: Columns of :attr:`OpenDenials.table`: one row per denied claim and notice date.
 OPEN_DENIAL_COLUMNS: Final[tuple[str, ...]] = (
     C.CLAIM_ID,
@@ -61,37 +73,38 @@ OPEN_DENIAL_COLUMNS: Final[tuple[str, ...]] = (
     C.DENIAL_REASON,
     C.CARC_LABEL,
     C.CARC_CATEGORY,
+    C.NEXT_STEP,
     C.DENIAL_NOTICE_DATE,
     C.NOTICE_DATE_SOURCE,
     C.APPEAL_DEADLINE,
     C.DAYS_LEFT,
+    C.DEADLINE_STATUS,
+    C.FINAL_DENIAL_DATE,
     C.EXTERNAL_REVIEW_DEADLINE,
+    C.EXTERNAL_REVIEW_WINDOW,
     C.CITATION,
+    C.SOURCE_FILE,
     C.NOTE,
 )
 NOTICE_FROM_DENIAL_DATE: Final = "denial_date"
 NOTICE_FROM_PAYMENT_DATE: Final = "payment_date (remittance date)"
 
 
-def deadline_plan_type(plan_type: str) -> str:
-    """Translate an accepted plan type to the ``plan_type`` of :func:`appeal_deadlines`.
+def next_step_for(categories: Any) -> str:
+    """The next step for a denial from its CARC categories.
+
+    ``"check and resubmit"`` when every category is a duplicate (CARC 18, B13), else
+    ``"internal appeal"``.
 
     Examples
     --------
-    >>> deadline_plan_type("erisa_insured")
-    'group'
+    >>> next_step_for(["duplicate"]), next_step_for(["duplicate", "medical_necessity"])
+    ('check and resubmit', 'internal appeal')
     """
-    if plan_type == "medicaid_managed_care":
-        raise ConfigurationError(
-            "plan_type 'medicaid_managed_care': Medicaid managed care appeals follow 42 CFR "
-            "438.402 (60 days to appeal to the plan), which paritykit does not compute; read the "
-            "plan's notice for the date."
-        )
-    if plan_type not in APPEAL_PLAN_TYPES:
-        raise ConfigurationError(
-            f"plan_type must be one of {', '.join(APPEAL_PLAN_TYPES)}; got {plan_type!r}."
-        )
-    return APPEAL_PLAN_TYPES[plan_type]
+    found = {str(c) for c in categories if c is not None and not pd.isna(c)}
+    if found and found <= RESUBMIT_CATEGORIES:
+        return NEXT_STEP_RESUBMIT
+    return NEXT_STEP_APPEAL
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,7 @@ class OpenDenials:
     as_of : datetime.date
     plan_type : str
     plan_appeal_days : int or None
+    grandfathered : bool
     rules_version : str
     """
 
@@ -116,6 +130,7 @@ class OpenDenials:
     as_of: date
     plan_type: str
     plan_appeal_days: int | None
+    grandfathered: bool = False
     rules_version: str = APPEAL_RULES_VERSION
 
     def to_frame(self) -> pd.DataFrame:
@@ -123,17 +138,19 @@ class OpenDenials:
         return self.table.copy()
 
     def summary(self) -> str:
-        """One line per denial: deadline, days left, claim and payer."""
+        """One line per denial: appeal deadline and its status, claim, payer and next step."""
         lines = [
-            f"Open denials as of {self.as_of:%Y-%m-%d} ({self.plan_type}; rules "
+            f"Open denials as of {self.as_of:%Y-%m-%d} ({self.plan_type}"
+            f"{', grandfathered' if self.grandfathered else ''}; rules "
             f"{self.rules_version}): {len(self.table)} listed, {len(self.excluded)} not listed"
         ]
         for r in self.table.head(50).itertuples(index=False):
-            due = getattr(r, C.APPEAL_DEADLINE)
+            step = getattr(r, C.NEXT_STEP)
             lines.append(
-                f"  {due:%Y-%m-%d} {getattr(r, C.DAYS_LEFT):>5} days  {getattr(r, C.CLAIM_ID)}  "
+                f"  {getattr(r, C.DEADLINE_STATUS):<38} {getattr(r, C.CLAIM_ID)}  "
                 f"{getattr(r, C.PLAN_ID)}  {getattr(r, C.PROCEDURE_CODE)}  "
                 f"CARC {getattr(r, C.DENIAL_REASON)} ({getattr(r, C.CARC_CATEGORY)})"
+                + ("" if step == NEXT_STEP_APPEAL else f"  -> {step}")
             )
         if len(self.table) > 50:
             lines.append(f"  ... and {len(self.table) - 50} more")
@@ -169,6 +186,7 @@ def open_denials(
     plan_type: AppealPlanType = "erisa_insured",
     plan_appeal_days: int | None = None,
     include_expired: bool = False,
+    grandfathered: bool = False,
 ) -> OpenDenials:
     """List denied claims with their internal-appeal deadline and days left, soonest first.
 
@@ -177,15 +195,22 @@ def open_denials(
     claims : pandas.DataFrame, Remittances or BillingExport
         Claim lines with ``claim_id``, ``plan_id``, ``status`` and ``denial_date`` or
         ``payment_date``; ``service_date``, ``procedure_code``, ``billed_amount`` and
-        ``denial_reason`` are shown when present.
+        ``denial_reason`` are shown when present; ``final_denial_date`` (when the plan upheld
+        the denial on internal appeal) starts the external-review clock; ``source_file`` (the
+        remittance or export a line came from) is carried into the table.
     as_of : date or 'YYYY-MM-DD'
         The day the days left are counted from (usually today).
     plan_type : str, default "erisa_insured"
-        One of :data:`APPEAL_PLAN_TYPES` (the same for every claim; run once per plan type).
+        One of :data:`paritykit.vocab.PLAN_TYPES` or the older ``group`` /
+        ``grandfathered_group`` (the same for every claim; run once per plan type); see
+        :func:`paritykit.appeal_deadlines`.
     plan_appeal_days : int, optional
         The appeal period the plan states (see :func:`paritykit.appeal_deadlines`).
     include_expired : bool, default False
-        Also list denials whose filing deadline has passed (negative days left).
+        Also list denials whose filing deadline has passed: negative ``days_left``, and
+        ``deadline_status`` "passed on 2024-03-01 (832 days ago)".
+    grandfathered : bool, default False
+        The plan is grandfathered under the ACA (no federal external review).
 
     Returns
     -------
@@ -196,6 +221,8 @@ def open_denials(
     One row per denied claim and notice date (the lines of one claim denied on one remittance
     share a deadline). The notice date is ``denial_date`` when present, else ``payment_date``;
     ``notice_date_source`` says which. A claim with neither is listed in ``excluded``.
+    ``next_step`` is "check and resubmit" for a duplicate denial (CARC 18 or B13 on every line),
+    else "internal appeal".
 
     Examples
     --------
@@ -207,7 +234,7 @@ def open_denials(
     >>> od.table[["claim_id", "appeal_deadline", "days_left"]].values.tolist()
     [['C', Timestamp('2024-07-13 00:00:00'), 13], ['A', Timestamp('2024-08-28 00:00:00'), 59]]
     """
-    target = deadline_plan_type(plan_type)
+    name, _rules, grandfathered = appeal_rules_for(plan_type, grandfathered)
     today = _as_date(as_of)
     data = getattr(claims, "claims", claims)
     if not isinstance(data, pd.DataFrame):
@@ -229,7 +256,14 @@ def open_denials(
             pd.DataFrame(),
         )
     denied = data[data[C.STATUS] == "denied"].copy()
-    for col in (C.SERVICE_DATE, C.PROCEDURE_CODE, C.BILLED_AMOUNT, C.DENIAL_REASON):
+    for col in (
+        C.SERVICE_DATE,
+        C.PROCEDURE_CODE,
+        C.BILLED_AMOUNT,
+        C.DENIAL_REASON,
+        C.SOURCE_FILE,
+        C.FINAL_DENIAL_DATE,
+    ):
         if col not in denied.columns:
             denied[col] = None
     notice = pd.Series(pd.NaT, index=denied.index, dtype="datetime64[ns]")
@@ -261,19 +295,35 @@ def open_denials(
         )
     rows: list[dict[str, object]] = []
     keys = [C.CLAIM_ID, C.PLAN_ID, C.DENIAL_NOTICE_DATE, C.NOTICE_DATE_SOURCE]
-    cache: dict[date, Any] = {}
+    cache: dict[tuple[date, date | None], Any] = {}
     for key, group in denied[~no_date].groupby(keys, sort=True):
         notice_day = pd.Timestamp(key[2]).date()
-        if notice_day not in cache:
-            cache[notice_day] = appeal_deadlines(
-                notice_day,
-                plan_type=target,
-                plan_appeal_days=plan_appeal_days,  # type: ignore[arg-type]
+        finals = pd.to_datetime(group[C.FINAL_DENIAL_DATE], errors="coerce").dropna()
+        final_day = finals.max().date() if len(finals) else None
+        if final_day is not None and final_day < notice_day:
+            excluded.append(
+                {
+                    C.CLAIM_ID: key[0],
+                    C.PLAN_ID: key[1],
+                    "reason": f"final_denial_date {final_day:%Y-%m-%d} is before the denial "
+                    f"notice date {notice_day:%Y-%m-%d}; check the dates",
+                }
             )
-        deadlines = cache[notice_day]
+            continue
+        if (notice_day, final_day) not in cache:
+            cache[notice_day, final_day] = appeal_deadlines(
+                notice_day,
+                plan_type=name,  # type: ignore[arg-type]
+                plan_appeal_days=plan_appeal_days,
+                final_denial_date=final_day,
+                grandfathered=grandfathered,
+                as_of=today,
+            )
+        deadlines = cache[notice_day, final_day]
         due = deadlines.appeal_filing_deadline
         left = (due - today).days
         filing = deadlines.to_frame().iloc[0]
+        step = next_step_for(group[C.CARC_CATEGORY])
         if left < 0 and not include_expired:
             excluded.append(
                 {
@@ -295,18 +345,24 @@ def open_denials(
                 C.DENIAL_REASON: _join(group[C.DENIAL_REASON]),
                 C.CARC_LABEL: _join(group[C.CARC_LABEL]),
                 C.CARC_CATEGORY: _join(group[C.CARC_CATEGORY]),
+                C.NEXT_STEP: step,
                 C.DENIAL_NOTICE_DATE: pd.Timestamp(notice_day),
                 C.NOTICE_DATE_SOURCE: key[3],
                 C.APPEAL_DEADLINE: pd.Timestamp(due),
                 C.DAYS_LEFT: left,
+                C.DEADLINE_STATUS: deadline_status(due, today),
+                C.FINAL_DENIAL_DATE: pd.Timestamp(final_day) if final_day else pd.NaT,
                 C.EXTERNAL_REVIEW_DEADLINE: (
                     pd.Timestamp(deadlines.external_review_deadline)
                     if deadlines.external_review_deadline is not None
                     else pd.NaT
                 ),
+                C.EXTERNAL_REVIEW_WINDOW: deadlines.external_review_window,
                 C.CITATION: filing[C.CITATION],
+                C.SOURCE_FILE: _join(group[C.SOURCE_FILE]),
                 C.NOTE: "; ".join(
                     [
+                        *([RESUBMIT_NOTE] if step == NEXT_STEP_RESUBMIT else []),
                         *([] if left >= 0 else ["the filing deadline has passed"]),
                         *deadlines.notes,
                     ]
@@ -318,6 +374,7 @@ def open_denials(
         C.SERVICE_DATE,
         C.DENIAL_NOTICE_DATE,
         C.APPEAL_DEADLINE,
+        C.FINAL_DENIAL_DATE,
         C.EXTERNAL_REVIEW_DEADLINE,
     ):
         table[col] = pd.to_datetime(table[col]).astype("datetime64[ns]")
@@ -328,6 +385,7 @@ def open_denials(
         table=table,
         excluded=pd.DataFrame(excluded, columns=[C.CLAIM_ID, C.PLAN_ID, "reason"]),
         as_of=today,
-        plan_type=plan_type,
+        plan_type=name,
         plan_appeal_days=plan_appeal_days,
+        grandfathered=grandfathered,
     )

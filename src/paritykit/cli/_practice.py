@@ -1,8 +1,9 @@
-"""Inputs shared by the practice commands (``payers``, ``appeals``, ``appeal-letter``).
+"""Inputs and outputs shared by the practice commands (``payers``, ``appeals``, ``appeal-letter``).
 
 835 remittances (files or folders), billing-export CSVs read with a mapping, or claims tables in
 the claims contract are read into one table of claim lines, and every file read is listed for
-provenance.
+provenance. ``--plan-type`` takes the one plan-type vocabulary (:mod:`paritykit.vocab`), and
+:func:`write_table` writes a result table to ``.xlsx`` or ``.csv``, atomically.
 """
 
 from __future__ import annotations
@@ -16,7 +17,16 @@ import pandas as pd
 
 from paritykit.errors import ConfigurationError
 
-__all__ = ["PROBLEMS_FILE", "PracticeInputs", "billing_options", "read_inputs", "report_problems"]
+__all__ = [
+    "OUT_SUFFIXES",
+    "PROBLEMS_FILE",
+    "PracticeInputs",
+    "billing_options",
+    "plan_type_options",
+    "read_inputs",
+    "report_problems",
+    "write_table",
+]
 
 #: Every problem met while reading the inputs, written beside the command's outputs.
 PROBLEMS_FILE = "problems.csv"
@@ -24,6 +34,10 @@ PROBLEMS_FILE = "problems.csv"
 SHOWN_PROBLEMS = 5
 
 _TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
+#: Files ``--out`` of ``paritykit appeals`` can write.
+OUT_SUFFIXES = (".xlsx", ".csv")
+#: First characters that make a spreadsheet read a text cell as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -54,6 +68,124 @@ def billing_options(func):  # type: ignore[no-untyped-def]
         type=click.Path(path_type=Path),
         help="A billing-system CSV export (repeatable), read with --mapping.",
     )(func)
+
+
+def _plan_type(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    from paritykit.vocab import normalize_plan_type
+
+    try:
+        return normalize_plan_type(value, accept_group=True)
+    except ConfigurationError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def plan_type_options(func):  # type: ignore[no-untyped-def]
+    """Add ``--plan-type`` (the one plan-type vocabulary) and ``--grandfathered`` to a command."""
+    from paritykit.vocab import PLAN_TYPES
+
+    func = click.option(
+        "--grandfathered",
+        is_flag=True,
+        help="The plan is grandfathered under the ACA (no federal external review).",
+    )(func)
+    return click.option(
+        "--plan-type",
+        default="erisa_insured",
+        show_default=True,
+        callback=_plan_type,
+        metavar="TYPE",
+        help="The plan type, one of " + ", ".join(PLAN_TYPES) + " (group and "
+        "grandfathered_group are accepted as older names). Decides the deadline rules and the "
+        "regulations cited; Medicaid, CHIP, church and FEHB plans get a message saying where "
+        "to turn. See docs/practices.md.",
+    )(func)
+
+
+def _cell(value: object) -> object:
+    """A table value as a spreadsheet cell value: dates as dates, missing as empty."""
+    if value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.to_pydatetime().date()
+    try:
+        if pd.isna(value):  # type: ignore[arg-type]
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()  # type: ignore[attr-defined]
+    return value
+
+
+def write_table(table: pd.DataFrame, out: Path, *, sheet: str = "Table") -> Path:
+    """Write every row of ``table`` with its headers to ``out`` (.xlsx or .csv), atomically.
+
+    Dates are written as dates (``YYYY-MM-DD`` in a CSV). In a workbook, text that begins with
+    ``=``, ``+``, ``-`` or ``@`` is stored as text, never as a formula; in a CSV such text is
+    prefixed with an apostrophe so a spreadsheet opening the file does not run it.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    out : pathlib.Path
+        Ends in ``.xlsx`` or ``.csv``.
+    sheet : str
+        The worksheet's name (``.xlsx``).
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    from paritykit._atomic import atomic_path
+
+    suffix = out.suffix.lower()
+    if suffix not in OUT_SUFFIXES:
+        raise ConfigurationError(
+            f"--out {out}: use a file name ending in .xlsx or .csv (got '{out.suffix}')."
+        )
+    records = [[_cell(v) for v in row] for row in table.itertuples(index=False, name=None)]
+    headers = [str(c) for c in table.columns]
+    with atomic_path(out) as tmp:
+        if suffix == ".csv":
+            import csv
+
+            with open(tmp, "w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(headers)
+                for row in records:
+                    writer.writerow(
+                        [
+                            "'" + v
+                            if isinstance(v, str) and v.startswith(_FORMULA_START)
+                            else ("" if v is None else v)
+                            for v in row
+                        ]
+                    )
+        else:
+            from openpyxl import Workbook
+            from openpyxl.styles import Font
+
+            book = Workbook()
+            ws = book.active
+            ws.title = sheet[:31]
+            ws.append(headers)
+            for cell in ws[1]:
+                cell.font = Font(bold=True)
+            widths = [len(h) for h in headers]
+            for r, row in enumerate(records, start=2):
+                for c, value in enumerate(row, start=1):
+                    cell = ws.cell(row=r, column=c, value=value)
+                    if isinstance(value, str):
+                        cell.data_type = "s"  # text, never a formula
+                        widths[c - 1] = max(widths[c - 1], min(len(value), 60))
+                    elif hasattr(value, "isoformat"):
+                        cell.number_format = "yyyy-mm-dd"
+                        widths[c - 1] = max(widths[c - 1], 10)
+            for c, width in enumerate(widths, start=1):
+                ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width + 2
+            ws.freeze_panes = "A2"
+            book.save(tmp)
+    return out
 
 
 def read_inputs(
@@ -101,24 +233,28 @@ def read_inputs(
     return out
 
 
-def report_problems(inputs: PracticeInputs, folder: Path) -> Path | None:
+def report_problems(inputs: PracticeInputs, folder: Path | None) -> Path | None:
     """Show the first problems on stderr and write all of them to ``folder/problems.csv``.
 
-    Returns the file written, or None when there was nothing to report.
+    With no folder (a command run without ``--out``) only the first problems are shown. Returns
+    the file written, or None.
     """
     from paritykit._atomic import atomic_path
 
     if inputs.problems is None or inputs.problems.empty:
         return None
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / PROBLEMS_FILE
-    with atomic_path(target) as tmp:
-        inputs.problems.to_csv(tmp, index=False)
     n = len(inputs.problem_lines)
     click.echo(f"{n} problem(s) while reading the remittances:", err=True)
     for line in inputs.problem_lines[:SHOWN_PROBLEMS]:
         click.echo(f"  {line}", err=True)
     if n > SHOWN_PROBLEMS:
         click.echo(f"  ... and {n - SHOWN_PROBLEMS} more", err=True)
+    if folder is None:
+        click.echo("Pass --out to keep every problem in problems.csv.", err=True)
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / PROBLEMS_FILE
+    with atomic_path(target) as tmp:
+        inputs.problems.to_csv(tmp, index=False)
     click.echo(f"All problems: {target}", err=True)
     return target

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import click
 
-from paritykit.analysis.denials import APPEAL_PLAN_TYPES
-from paritykit.cli._practice import billing_options, read_inputs, report_problems
+from paritykit.cli._practice import billing_options, plan_type_options, read_inputs, report_problems
 
 __all__ = ["command"]
 
@@ -24,13 +23,7 @@ __all__ = ["command"]
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for appeal_letter_<claim>.md and .docx.",
 )
-@click.option(
-    "--plan-type",
-    type=click.Choice(list(APPEAL_PLAN_TYPES)),
-    default="erisa_insured",
-    show_default=True,
-    help="The plan type (decides the deadline rules and the regulations cited).",
-)
+@plan_type_options
 @click.option(
     "--plan-appeal-days",
     type=click.IntRange(min=1),
@@ -51,6 +44,7 @@ def command(
     mapping: str | None,
     out_dir: Path,
     plan_type: str,
+    grandfathered: bool,
     plan_appeal_days: int | None,
     as_of: dt.datetime | None,
 ) -> None:
@@ -60,8 +54,10 @@ def command(
     the denial facts from the data, the filing deadline (counted from the denial date, else
     the remittance date), a checklist of the clinical documentation that wins appeals, a
     section for the treating clinician's letter, and parity disclosure requests citing 29 CFR
-    2590.712. Clinical facts are left as [bracketed placeholders] and never invented. A
-    draft, not legal advice. See docs/practices.md.
+    2590.712. The letter names the remittance file the claim came from. Clinical facts are
+    left as [bracketed placeholders] and never invented. A claim denied as a duplicate (CARC
+    18) gets no letter: check and resubmit it instead. A draft, not legal advice. See
+    docs/practices.md.
     """
     from paritykit.evidence.appeal_letter import draft_appeal_letter, write_appeal_letter
 
@@ -75,8 +71,7 @@ def command(
         plan_appeal_days=plan_appeal_days,
         as_of=day,
         prepared_on=day,
-        data_source=", ".join(p.name for p, _ in inputs.files[:3])
-        + (" and more" if len(inputs.files) > 3 else ""),
+        grandfathered=grandfathered,
     )
     written = write_appeal_letter(letter, out_dir)
     click.echo(letter.summary())

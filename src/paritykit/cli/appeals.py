@@ -7,8 +7,12 @@ from pathlib import Path
 
 import click
 
-from paritykit.analysis.denials import APPEAL_PLAN_TYPES
-from paritykit.cli._practice import billing_options, read_inputs
+from paritykit.cli._practice import (
+    billing_options,
+    plan_type_options,
+    read_inputs,
+    report_problems,
+)
 
 __all__ = ["command"]
 
@@ -23,13 +27,7 @@ __all__ = ["command"]
     default=None,
     help="Count days left from this date (YYYY-MM-DD; default today).",
 )
-@click.option(
-    "--plan-type",
-    type=click.Choice(list(APPEAL_PLAN_TYPES)),
-    default="erisa_insured",
-    show_default=True,
-    help="The plan type (decides the deadline rules; one type per run).",
-)
+@plan_type_options
 @click.option(
     "--plan-appeal-days",
     type=click.IntRange(min=1),
@@ -40,15 +38,24 @@ __all__ = ["command"]
     "--include-expired", is_flag=True, help="Also list denials whose deadline has passed."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON records.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write every listed row, with headers, to this .xlsx or .csv file.",
+)
 def command(
     claims: tuple[Path, ...],
     billing: tuple[Path, ...],
     mapping: str | None,
     as_of: dt.datetime | None,
     plan_type: str,
+    grandfathered: bool,
     plan_appeal_days: int | None,
     include_expired: bool,
     as_json: bool,
+    out: Path | None,
 ) -> None:
     """List open denials by internal-appeal deadline, soonest first, with days left.
 
@@ -57,20 +64,31 @@ def command(
     denial notice date: the denial_date column where the data has one, otherwise the
     remittance's payment date (835 BPR16), which is on or before the day the notice was
     received, so the deadline shown is the same or earlier (safe). Check it against the
-    plan's notice. Not legal advice. See docs/practices.md.
+    plan's notice. A passed deadline reads "passed on DATE (N days ago)". The external-review
+    deadline is counted from a final_denial_date column when the data has one, else stated
+    as "4 months after the final internal denial". Duplicate denials (CARC 18) get the next
+    step "check and resubmit". Not legal advice. See docs/practices.md.
     """
     from paritykit.analysis.denials import open_denials
+    from paritykit.cli._practice import OUT_SUFFIXES, write_table
 
+    if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
+        raise click.BadParameter("use a file name ending in .xlsx or .csv", param_hint="--out")
     inputs = read_inputs(claims, billing, mapping)
     for message in inputs.messages:
         click.echo(message, err=True)
+    report_problems(inputs, out.parent if out is not None else None)
     result = open_denials(
         inputs.claims,
         as_of=(as_of or dt.datetime.now()).date(),
         plan_type=plan_type,  # type: ignore[arg-type]
         plan_appeal_days=plan_appeal_days,
         include_expired=include_expired,
+        grandfathered=grandfathered,
     )
+    if out is not None:
+        write_table(result.to_frame(), out, sheet="Open denials")
+        click.echo(f"Wrote {out} ({len(result.table)} rows)", err=True)
     if as_json:
         table = result.to_frame()
         for col in table.select_dtypes(include="datetime").columns:
@@ -84,6 +102,8 @@ def command(
         for reason, n in reasons.value_counts().items():
             click.echo(f"  {n}: {reason.strip()}", err=True)
     click.echo(
-        "Deadlines count from the denial notice date; check each against the plan's notice.",
+        "Deadlines count from the denial notice date; check each against the plan's notice. "
+        "Urgent care: an urgent internal appeal is decided within 72 hours, and expedited "
+        "external review (decided within 72 hours) can be requested at the same time.",
         err=True,
     )

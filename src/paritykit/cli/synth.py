@@ -53,6 +53,53 @@ from paritykit.cli.synth_claims import claims_command  # noqa: E402  (issue 3)
 command.add_command(claims_command, "claims")
 
 
+@command.command("remittances")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the 835 files (created if missing), such as remits/2024/.",
+)
+@click.option(
+    "--claims",
+    type=click.IntRange(min=1),
+    default=2000,
+    show_default=True,
+    help="Number of claims (an H0015 claim has 2-5 day lines, other codes one).",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same files)."
+)
+@click.option("--year", type=click.IntRange(2000, 2100), default=2024, show_default=True,
+              help="Service year.")  # fmt: skip
+def remittances(out: Path, claims: int, seed: int, year: int) -> None:
+    """Write a synthetic practice year of X12 835 remittances, one file per payer and quarter.
+
+    Four fictional payers that differ in fees, denial rates and denial reasons, with
+    reversals and corrected payments; the files vary separators and layouts. These are the
+    sample remittances docs/practices.md uses (--seed 0, 2000 claims, 2024). No real patient,
+    payer or provider is in them.
+    """
+    from paritykit.synth.remittances import synthetic_remittances, write_practice_year
+
+    remits = synthetic_remittances(claims=claims, seed=seed, year=year)
+    before = {p.name for p in out.glob("*.835")} if out.is_dir() else set()
+    files = write_practice_year(remits, out)
+    truth = remits.truth
+    click.echo(
+        f"Wrote {len(files)} 835 files to {out} ({truth['claim_id'].nunique()} claims, "
+        f"{len(truth)} claim lines, {len(remits.payers)} payers; seed {seed})"
+    )
+    stale = sorted(before - {p.name for p in files})
+    if stale:
+        click.echo(
+            f"Note: {out} also holds {len(stale)} other .835 file(s) not written now (for "
+            f"example {stale[0]}); reading the folder reads them too.",
+            err=True,
+        )
+
+
 @command.command("plan")
 @click.option(
     "--out",

@@ -6,6 +6,10 @@ that wins appeals, a section for the treating clinician's letter, and parity lan
 29 CFR 2590.712 with the disclosure requests that follow from it. Its words live in
 ``paritykit/templates/appeal_letter.md.j2``. Clinical facts are never invented: they appear as
 visible ``[bracketed placeholders]`` for the practice to fill from the clinical record.
+
+The letter names the remittance file(s) the claim came from (the ``source_file`` column of
+:func:`paritykit.read_835` and :func:`paritykit.read_billing_export`). A duplicate denial
+(CARC 18 or B13 on every denied line) gets no letter: the next step is to check and resubmit.
 """
 
 from __future__ import annotations
@@ -24,8 +28,14 @@ import pandas as pd
 from paritykit import columns as C
 from paritykit._atomic import atomic_write_text
 from paritykit._version import __version__
-from paritykit.analysis.appeals import AppealDeadlines, appeal_deadlines
-from paritykit.analysis.denials import AppealPlanType, deadline_plan_type
+from paritykit.analysis.appeals import (
+    AppealDeadlines,
+    AppealPlanType,
+    appeal_deadlines,
+    appeal_rules_for,
+    deadline_status,
+)
+from paritykit.analysis.denials import NEXT_STEP_RESUBMIT, RESUBMIT_NOTE, next_step_for
 from paritykit.classify.carc import classify_carc
 from paritykit.errors import ConfigurationError, DataValidationError
 
@@ -46,7 +56,6 @@ APPEAL_TEMPLATE: Final = "appeal_letter.md.j2"
 DISCLAIMER_PHRASE: Final = "This is not legal advice."
 _PLACEHOLDER: Final = re.compile(r"\[(?! \])[^\]\n]+\]")
 _MD_SPECIAL: Final = re.compile(r"([\\*_|])")
-_ERISA: Final = ("erisa_insured", "erisa_self_funded", "group", "grandfathered_group")
 _NQTL_WORDS: Final[dict[str, str]] = {
     "authorization": "prior authorization",
     "medical_necessity": "medical-necessity review",
@@ -72,6 +81,8 @@ class AppealLetter:
     categories : tuple of str
         CARC categories of the denial.
     plan_type : str
+    source_files : tuple of str
+        The remittance or export file(s) the claim's denied lines came from (file names).
     placeholders : tuple of str
         The ``[bracketed]`` items left for the practice to complete, in order.
     """
@@ -85,6 +96,7 @@ class AppealLetter:
     notice_date_source: str | None
     categories: tuple[str, ...]
     plan_type: str
+    source_files: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = field(default=(), repr=False)
 
     def to_frame(self) -> pd.DataFrame:
@@ -94,7 +106,8 @@ class AppealLetter:
     def summary(self) -> str:
         """What the letter is about and how much is left to complete."""
         due = (
-            f"file by {self.deadlines.appeal_filing_deadline:%Y-%m-%d}"
+            "internal appeal "
+            + deadline_status(self.deadlines.appeal_filing_deadline, self.deadlines.as_of)
             if self.deadlines is not None
             else "deadline unknown (no notice date in the data)"
         )
@@ -158,7 +171,9 @@ def draft_appeal_letter(
     plan_appeal_days: int | None = None,
     as_of: dt.date | str | None = None,
     prepared_on: dt.date | None = None,
-    data_source: str = "remittance data",
+    data_source: str | None = None,
+    final_denial_date: dt.date | str | None = None,
+    grandfathered: bool = False,
 ) -> AppealLetter:
     """Draft an internal appeal for one denied claim.
 
@@ -168,8 +183,10 @@ def draft_appeal_letter(
         Claim lines (read_835 or read_billing_export output, or a claims table). Only the
         claim's denied lines are used.
     plan_type : str, default "erisa_insured"
-        One of :data:`paritykit.analysis.denials.APPEAL_PLAN_TYPES`; decides the deadline
-        rules and which regulations the parity section cites.
+        One of :data:`paritykit.vocab.PLAN_TYPES` (or the older ``group`` /
+        ``grandfathered_group``); decides the deadline rules and which regulations the parity
+        section cites. Medicaid, CHIP, church and FEHB plans are refused with a message saying
+        where to turn.
     claim_id : str, optional
         The claim to appeal; required when the lines hold more than one claim.
     plan_appeal_days : int, optional
@@ -178,8 +195,14 @@ def draft_appeal_letter(
         Count the days left from this date (default: ``prepared_on``).
     prepared_on : date, optional
         The date printed as the drafting date (default: today).
-    data_source : str
-        Where the facts came from, as printed in the letter's first paragraph.
+    data_source : str, optional
+        Where the facts came from, as printed in the letter's first paragraph; by default the
+        claim's own ``source_file`` (the remittance file), else "remittance data".
+    final_denial_date : date, optional
+        When the plan's final internal denial was received (default: the claim's
+        ``final_denial_date`` column, if any); the external-review date is counted from it.
+    grandfathered : bool, default False
+        The plan is grandfathered under the ACA (no federal external review).
 
     Returns
     -------
@@ -188,8 +211,9 @@ def draft_appeal_letter(
     Raises
     ------
     ConfigurationError
-        No claim id was given for several claims, the claim is not in the data, or it has no
-        denied line.
+        No claim id was given for several claims, the claim is not in the data, it has no
+        denied line, or it was denied as a duplicate (check and resubmit instead), or the plan
+        type's appeals follow rules paritykit does not draft for.
 
     Examples
     --------
@@ -205,7 +229,7 @@ def draft_appeal_letter(
     >>> "[patient's name]" in letter.markdown, "29 CFR 2590.712(d)(1)" in letter.markdown
     (True, True)
     """
-    target = deadline_plan_type(plan_type)
+    name, rules, grandfathered = appeal_rules_for(plan_type, grandfathered)
     data = getattr(claim_lines, "claims", claim_lines)
     if not isinstance(data, pd.DataFrame):
         raise ConfigurationError(
@@ -247,6 +271,18 @@ def draft_appeal_letter(
     reasons = classify_carc(pd.DataFrame({C.DENIAL_REASON: _col(denied, C.DENIAL_REASON)}))
     categories = tuple(str(c) for c in dict.fromkeys(reasons[C.CARC_CATEGORY].dropna()))
     labels = _joined(reasons[C.CARC_LABEL])
+    if next_step_for(reasons[C.CARC_CATEGORY]) == NEXT_STEP_RESUBMIT:
+        raise ConfigurationError(
+            f"claim {claim_id!r} was denied as a duplicate (CARC "
+            f"{_joined(_col(denied, C.DENIAL_REASON))}: {labels}); the next step is to "
+            f"{NEXT_STEP_RESUBMIT}, not a clinical appeal, so no appeal letter is drafted. "
+            f"{RESUBMIT_NOTE[0].upper()}{RESUBMIT_NOTE[1:]}."
+        )
+    source_files = tuple(
+        dict.fromkeys(Path(str(f)).name for f in _col(denied, C.SOURCE_FILE).dropna())
+    )
+    if data_source is None:
+        data_source = ", ".join(source_files) or "remittance data"
 
     notice, source = None, None
     for col, label in ((C.DENIAL_DATE, "denial date"), (C.PAYMENT_DATE, "remittance date")):
@@ -256,28 +292,45 @@ def draft_appeal_letter(
             break
     prepared = prepared_on or dt.date.today()
     counted = dt.date.fromisoformat(as_of) if isinstance(as_of, str) else (as_of or prepared)
+    if final_denial_date is None:
+        finals = pd.to_datetime(_col(denied, C.FINAL_DENIAL_DATE), errors="coerce").dropna()
+        final_denial_date = finals.max().date() if len(finals) else None
     deadlines = None
     deadline_values = None
     if notice is not None:
         deadlines = appeal_deadlines(
             notice,
-            plan_type=target,
-            plan_appeal_days=plan_appeal_days,  # type: ignore[arg-type]
+            plan_type=name,  # type: ignore[arg-type]
+            plan_appeal_days=plan_appeal_days,
+            final_denial_date=final_denial_date,
+            grandfathered=grandfathered,
+            as_of=counted,
         )
-        filing = deadlines.to_frame().iloc[0]
+        rows = deadlines.to_frame().set_index(C.DEADLINE)
+        filing = rows.loc["internal_appeal_filing"]
+        expedited = (
+            rows.loc["expedited_external_review"]
+            if "expedited_external_review" in rows.index
+            else None
+        )
         deadline_values = {
             "filing": f"{deadlines.appeal_filing_deadline:%B} "
             f"{deadlines.appeal_filing_deadline.day}, {deadlines.appeal_filing_deadline.year}",
             "period": filing[C.PERIOD],
             "citation": filing[C.CITATION],
             "as_of": f"{counted:%Y-%m-%d}",
-            "days_left": (deadlines.appeal_filing_deadline - counted).days,
+            "status": deadline_status(deadlines.appeal_filing_deadline, counted),
+            "passed": deadlines.appeal_filing_deadline < counted,
             "decision_period": deadlines.decision_period,
+            "grandfathered": grandfathered,
             "external": (
                 f"{deadlines.external_review_deadline:%Y-%m-%d}"
                 if deadlines.external_review_deadline is not None
                 else None
             ),
+            "external_status": deadlines.external_review_window,
+            "external_citation": rows.loc["external_review_request", C.CITATION],
+            "expedited_citation": None if expedited is None else expedited[C.CITATION],
             "notes": list(deadlines.notes),
         }
     services = pd.to_datetime(_col(denied, C.SERVICE_DATE), errors="coerce").dropna()
@@ -312,6 +365,7 @@ def draft_appeal_letter(
         "notice_date": f"{notice:%Y-%m-%d}" if notice else "[date of the denial notice]",
         "notice_source": source or "not in the data",
         "diagnosis": _joined(_col(denied, C.DIAGNOSIS_CODE)) or None,
+        "source_files": ", ".join(source_files) or None,
     }
     nqtl = [_NQTL_WORDS[c] for c in categories if c in _NQTL_WORDS]
     networks = set(_col(denied, C.NETWORK_STATUS).dropna())
@@ -332,7 +386,7 @@ def draft_appeal_letter(
             facts=facts,
             deadline=deadline_values,
             category_set=set(categories),
-            is_erisa=plan_type in _ERISA,
+            is_erisa=rules == "erisa",
             nqtl_words=" and ".join(nqtl)
             if nqtl
             else "[the limitation applied: for example medical-necessity review]",
@@ -350,7 +404,8 @@ def draft_appeal_letter(
         notice_date=notice,
         notice_date_source=source,
         categories=categories,
-        plan_type=plan_type,
+        plan_type=name,
+        source_files=source_files,
         placeholders=tuple(_PLACEHOLDER.findall(text)),
     )
 

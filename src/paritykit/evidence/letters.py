@@ -26,11 +26,12 @@ import pandas as pd
 
 from paritykit import columns as C
 from paritykit._atomic import atomic_write_text
-from paritykit.analysis.jurisdiction import Regulator
+from paritykit.analysis.jurisdiction import NO_COMPLAINT_LETTER, Regulator
 from paritykit.errors import ConfigurationError
 from paritykit.evidence.documents import markdown_to_docx
-from paritykit.load.plan_facts import PLAN_TYPES, PlanFacts
+from paritykit.load.plan_facts import PlanFacts
 from paritykit.validate.problems import ProblemLog, did_you_mean
+from paritykit.vocab import PLAN_TYPES
 
 if TYPE_CHECKING:
     import jinja2
@@ -161,7 +162,9 @@ def render_complaint_letter(context: ComplaintContext) -> str:
         When a finding lacks a required value, names an unknown source or exhibit, or states a
         warning sign (outcome data, NQTL) as a proven violation.
     ConfigurationError
-        When no regulator is marked ``"primary"`` or the plan type is unknown.
+        When no regulator is marked ``"primary"`` or the plan type is unknown; for church and
+        FEHB plans, with whom to contact instead
+        (:data:`paritykit.analysis.jurisdiction.NO_COMPLAINT_LETTER`).
 
     Examples
     --------
@@ -376,6 +379,8 @@ def _check(context: ComplaintContext) -> None:
             f"{did_you_mean(context.facts.plan_type, PLAN_TYPES)}; expected one of "
             + ", ".join(PLAN_TYPES)
         )
+    if context.facts.plan_type in NO_COMPLAINT_LETTER:
+        raise ConfigurationError(NO_COMPLAINT_LETTER[context.facts.plan_type])
     if not any(r.role == "primary" for r in context.regulators):
         raise ConfigurationError(
             f"no regulator with role 'primary' among {len(context.regulators)} given; pass "

@@ -11,13 +11,19 @@ import os
 import tomllib
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final
 
 import pandas as pd
 
-from paritykit.errors import InputFileError
+from paritykit.errors import ConfigurationError, InputFileError
 from paritykit.validate.problems import ProblemLog, did_you_mean
-from paritykit.vocab import normalize_token
+from paritykit.vocab import (
+    LEGACY_GROUP_PLAN_TYPES,
+    PLAN_TYPES,
+    PlanType,
+    normalize_plan_type,
+    normalize_token,
+)
 
 __all__ = [
     "PLAN_FACTS_SHEET",
@@ -28,20 +34,6 @@ __all__ = [
     "read_plan_facts",
 ]
 
-PlanType = Literal[
-    "erisa_self_funded",
-    "erisa_insured",
-    "individual",
-    "non_federal_governmental",
-    "medicaid_managed_care",
-]
-PLAN_TYPES: Final[tuple[str, ...]] = (
-    "erisa_self_funded",
-    "erisa_insured",
-    "individual",
-    "non_federal_governmental",
-    "medicaid_managed_care",
-)
 PLAN_FACTS_SHEET: Final = "Plan facts"
 
 US_STATES: Final[dict[str, str]] = {
@@ -72,7 +64,9 @@ class PlanFacts:
     plan_name : str
         The plan's name as its documents give it.
     plan_type : str
-        One of :data:`PLAN_TYPES`; decides which regulator receives the complaint.
+        One of :data:`paritykit.vocab.PLAN_TYPES` (other spellings such as ``"self-funded"``
+        or ``"church plan"`` are accepted and normalized); decides which regulator receives
+        the complaint.
     state : str
         Two-letter state (or territory) code where the plan is issued or administered.
     plan_year : int
@@ -204,14 +198,21 @@ def _validate(data: dict[str, object], file: str) -> PlanFacts:
             log.add(f"'{name}' is required", column=name, expected=_EXPECTED[name])
     if "plan_type" in values:
         token = normalize_token(values["plan_type"])
-        if token not in PLAN_TYPES:
+        try:
+            values["plan_type"] = normalize_plan_type(token)
+        except ConfigurationError:
+            message = (
+                f"plan type '{token}' does not say whether the employer plan is insured or "
+                "self-funded, which decides the regulator: use erisa_insured or erisa_self_funded"
+                if token in LEGACY_GROUP_PLAN_TYPES
+                else f"unknown plan type{did_you_mean(token, PLAN_TYPES)}"
+            )
             log.add(
-                f"unknown plan type{did_you_mean(token, PLAN_TYPES)}",
+                message,
                 column="plan_type",
                 value=values["plan_type"],
                 expected=_EXPECTED["plan_type"],
             )
-        values["plan_type"] = token
     if "state" in values:
         code = str(values["state"]).strip().upper()
         by_name = {v.upper(): k for k, v in US_STATES.items()}
