@@ -126,7 +126,9 @@ def _environment() -> jinja2.Environment:
 def _markdown_safe(value: Any) -> Any:
     """Escape Markdown markers in values (never in the template's own text)."""
     if isinstance(value, str):
-        return _MD_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+        from paritykit.safety import escape_markdown
+
+        return escape_markdown(value)
     return value
 
 
