@@ -48,9 +48,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMULA_TRIGGERS",
-    "append_text_row",
     "MAX_STEM_LENGTH",
     "OutputPathError",
+    "append_text_row",
     "csv_safe_frame",
     "ensure_inside",
     "escape_formula",
@@ -246,7 +246,7 @@ def safe_stem(text: str, *, max_length: int = MAX_STEM_LENGTH) -> str:
     """
     text = str(text)
     slug = _UNSAFE_NAME.sub("_", text)
-    slug = re.sub(r"\.{2,}", ".", slug).strip("._-")
+    slug = re.sub(r"[._-]{2,}", "_", slug).strip("._-")
     if slug == text and len(slug) <= max_length:
         return slug
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
@@ -273,7 +273,7 @@ def ensure_inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) ->
     >>> ensure_inside("/tmp/out", "/tmp/out/../pwned.png")
     Traceback (most recent call last):
     ...
-    paritykit.safety.OutputPathError: refusing to write /tmp/out/../pwned.png: it is outside the output folder /tmp/out
+    paritykit.safety.OutputPathError: refusing to write /tmp/out/../pwned.png: it is outside ...
     """
     if not _real(path).is_relative_to(_real(root)):
         raise OutputPathError(
@@ -329,7 +329,7 @@ def refuse_inputs_as_outputs(
     >>> refuse_inputs_as_outputs({"--out": "plan.csv"}, ["plan.csv"])
     Traceback (most recent call last):
     ...
-    paritykit.safety.OutputPathError: --out plan.csv is one of the inputs; writing it would overwrite the input. Choose another path.
+    paritykit.safety.OutputPathError: --out plan.csv is one of the inputs; writing it would ...
     """
     paths, patterns = _input_paths(inputs)
     sources = [(p, _real(p)) for p in paths]

@@ -64,7 +64,9 @@ def command(
     draft, not legal advice. See docs/practices.md.
     """
     from paritykit.evidence.appeal_letter import draft_appeal_letter, write_appeal_letter
+    from paritykit.safety import refuse_inputs_as_outputs
 
+    refuse_inputs_as_outputs({"--out": out_dir}, [*remits, *billing, mapping])
     inputs = read_inputs(remits, billing, mapping)
     day = (as_of or dt.datetime.now()).date()
     letter = draft_appeal_letter(

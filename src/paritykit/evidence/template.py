@@ -15,8 +15,8 @@ import pandas as pd
 from paritykit import columns as C
 from paritykit import vocab
 from paritykit._atomic import atomic_path
-from paritykit.safety import append_text_row
 from paritykit.load.benefits import BENEFITS_SHEET
+from paritykit.safety import append_text_row
 from paritykit.validate.benefits import BENEFITS_COLUMN_HELP
 
 __all__ = ["write_benefits_template", "write_benefits_workbook"]
