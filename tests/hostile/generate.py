@@ -145,7 +145,7 @@ def write_payer_claims(path: Path, claims: int = 400) -> Path:
     folder = path.parent / "835"
     write_practice_year(remits, folder)
     table = read_835(folder).claims.copy()
-    names = [*FORMULAS.values(), CONTROL]
+    names = [CONTROL, *FORMULAS.values()]
     payers = sorted(table["plan_id"].astype(str).unique())
     table["plan_id"] = table["plan_id"].astype(str).map(
         {p: names[n % len(names)] for n, p in enumerate(payers)}

@@ -114,7 +114,8 @@ def markdown_to_docx(markdown: str, path: str | os.PathLike[str], *, title: str 
             document.paragraphs[-1].paragraph_format.space_after = Pt(BODY_SPACE_AFTER_PT)
     headings = [b for b in blocks if b.kind == "heading"]
     props = document.core_properties
-    props.title = title or (_plain(headings[0].lines[0]) if headings else "")
+    title = title or (_plain(headings[0].lines[0]) if headings else "")
+    props.title = title if len(title) <= 255 else title[:252] + "..."  # the format's limit
     props.author = ""
     props.last_modified_by = ""
     props.comments = ""
