@@ -221,6 +221,10 @@ def build_evidence_pack(
     """
     if correction not in ("fdr_bh", "holm", "bonferroni", "fdr_by", "hochberg"):
         raise ConfigurationError(f"unknown correction {correction!r}; use 'fdr_bh' or 'holm'")
+    from paritykit.safety import refuse_inputs_as_outputs
+
+    sources = [benefits, plan, claims, nqtls]
+    refuse_inputs_as_outputs({"--out": Path(out)}, sources, folder_writes=PACK_NAMES)
     facts = plan if isinstance(plan, PlanFacts) else read_plan_facts(plan)
     table = read_benefits(benefits)
     if facts.plan_id is not None and facts.plan_id not in set(table[C.PLAN_ID]):
@@ -256,10 +260,8 @@ def build_evidence_pack(
     if suppress:
         findings[C.FINDING] = findings[C.FINDING].map(mask_small_counts_in_text)
     out_dir = Path(out)
-    from paritykit.safety import publish, refuse_inputs_as_outputs, staged_output
+    from paritykit.safety import publish, staged_output
 
-    sources = [benefits, plan, claims, nqtls]
-    refuse_inputs_as_outputs({"--out": out_dir}, sources, folder_writes=PACK_NAMES)
     with staged_output(out_dir) as staging:
         written = _write_all(
             staging,

@@ -276,9 +276,7 @@ def ensure_inside(root: str | os.PathLike[str], path: str | os.PathLike[str]) ->
     paritykit.safety.OutputPathError: refusing to write /tmp/out/../pwned.png: it is outside ...
     """
     if not _real(path).is_relative_to(_real(root)):
-        raise OutputPathError(
-            f"refusing to write {path}: it is outside the output folder {root}"
-        )
+        raise OutputPathError(f"refusing to write {path}: it is outside the output folder {root}")
     return Path(path)
 
 

