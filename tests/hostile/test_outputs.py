@@ -317,3 +317,21 @@ def test_long_and_hostile_claim_ids_in_appeal_letters(tmp_path: Path) -> None:
     names = sorted(p.name for p in out.iterdir())
     assert len(names) == 4 and all(len(n) <= 100 for n in names)
     assert all(p.resolve().is_relative_to(out.resolve()) for p in tmp_path.rglob("appeal_letter*"))
+
+
+def test_input_templates_keep_text_verbatim_but_never_as_formulas(tmp_path: Path) -> None:
+    from paritykit.evidence.template import write_benefits_workbook
+
+    table = g.injected_benefits("=PLAN")
+    table.loc[0, "benefit"] = g.CONTROL
+    path = write_benefits_workbook(table, tmp_path / "b.xlsx", nqtls=g.injected_nqtls("=PLAN"))
+    workbook = openpyxl.load_workbook(path)
+    formulas = [
+        c.coordinate for ws in workbook for r in ws.iter_rows() for c in r if c.data_type == "f"
+    ]
+    assert formulas == []
+    back = pk.read_benefits(path)
+    assert set(back["plan_id"]) == {"=PLAN"}  # read back as written: no quote added
+    assert g.FORMULAS["minus"] + " 2" in set(back["benefit"])
+    assert "Plan B" in set(back["benefit"])  # control characters dropped, nothing else
+    assert set(pk.read_nqtls(path)["scope"]) == {g.FORMULA}
