@@ -3,7 +3,8 @@
 :func:`build_evidence_pack` runs load -> validate -> classify -> aggregate -> test, applies
 small-cell suppression, and hands prepared tables to the evidence writers (workbook, charts,
 letter). Everything is first written into a staging folder inside the output folder and moved
-into place only when every file is complete, so a failed run leaves no partial workbook.
+into place only when every file is complete and nothing blocks it
+(:func:`paritykit.safety.publish`), so a failed run leaves no partial pack.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ import hashlib
 import json
 import os
 import platform
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -55,6 +54,14 @@ _SEVERITY_LABEL: Final = {
     "insufficient": "analysis insufficient",
     "review": "for review",
 }
+#: What a pack writes in its folder (an input there would be replaced: refused).
+PACK_NAMES: Final[tuple[str, ...]] = (
+    "evidence.xlsx",
+    "charts",
+    "complaint_letter.md",
+    "complaint_letter.docx",
+    "manifest.json",
+)
 RULE_2013: Final = "2013 final rule (78 FR 68240), enforced"
 OUTCOME_CITATION: Final = "29 CFR 2590.712(c)(4) (NQTLs as written and in operation)"
 OUTCOME_RULE_BASIS: Final = (
@@ -172,7 +179,10 @@ def build_evidence_pack(
     plan : path, dict or PlanFacts
         Plan facts (plan name, type, state, year, ...): decides the letter's addressee.
     out : path
-        Output folder; created when missing. Files there with the same names are replaced.
+        Output folder; created when missing. Files there with the same names are replaced, and
+        files an earlier pack's ``manifest.json`` listed that this pack does not write (old
+        charts) are removed; no other file is touched. An input file or folder is refused as
+        ``out`` (or where the pack would write), and nothing is written when the run fails.
     claims : path or pandas.DataFrame, optional
         Claim lines (claims data contract). Lines failing validation are excluded and counted.
     nqtls : path or pandas.DataFrame, optional
@@ -211,6 +221,10 @@ def build_evidence_pack(
     """
     if correction not in ("fdr_bh", "holm", "bonferroni", "fdr_by", "hochberg"):
         raise ConfigurationError(f"unknown correction {correction!r}; use 'fdr_bh' or 'holm'")
+    from paritykit.safety import refuse_inputs_as_outputs
+
+    sources = [benefits, plan, claims, nqtls]
+    refuse_inputs_as_outputs({"--out": Path(out)}, sources, folder_writes=PACK_NAMES)
     facts = plan if isinstance(plan, PlanFacts) else read_plan_facts(plan)
     table = read_benefits(benefits)
     if facts.plan_id is not None and facts.plan_id not in set(table[C.PLAN_ID]):
@@ -246,9 +260,9 @@ def build_evidence_pack(
     if suppress:
         findings[C.FINDING] = findings[C.FINDING].map(mask_small_counts_in_text)
     out_dir = Path(out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".paritykit-staging-", dir=out_dir))
-    try:
+    from paritykit.safety import publish, staged_output
+
+    with staged_output(out_dir) as staging:
         written = _write_all(
             staging,
             facts=facts,
@@ -266,14 +280,7 @@ def build_evidence_pack(
             command=command or _command(benefits, plan, claims, out_dir, suppress),
             prepared_on=prepared_on or dt.date.today(),
         )
-        final: list[Path] = []
-        for path in written:
-            target = out_dir / path.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(path, target)
-            final.append(target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        final = publish(staging, out_dir, written, keep=sources)
     return EvidencePack(
         out_dir=out_dir,
         files=tuple(final),

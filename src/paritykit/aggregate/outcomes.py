@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "COUNT_COLUMNS",
+    "GROUP_KEYS",
+    "IDENTIFYING_COLUMNS",
     "OUTCOME_COLUMNS",
     "RATE_COLUMNS",
     "RATE_DEFINITIONS",
@@ -32,6 +34,31 @@ __all__ = [
 ]
 
 Unit = Literal["line", "claim"]
+
+#: The group keys :func:`summarize_outcomes` accepts (``side`` is always added).
+GROUP_KEYS: tuple[str, ...] = (
+    C.PLAN_ID,
+    C.CLASSIFICATION,
+    C.SUB_CLASSIFICATION,
+    C.CLAIM_TYPE,
+    C.NETWORK_STATUS,
+    C.PLACE_OF_SERVICE,
+    C.PROCEDURE_CODE,
+    C.REVENUE_CODE,
+    C.BILL_TYPE,
+    C.DIAGNOSIS_CODE,
+    C.STATUS,
+    C.DENIAL_REASON,
+    C.PRIOR_AUTH,
+)
+#: Columns that identify a person, a claim or a claim line: never a group key, since one row
+#: per member (or claim) would carry person-level counts out of the aggregation step.
+IDENTIFYING_COLUMNS: tuple[str, ...] = (
+    C.MEMBER_ID,
+    C.CLAIM_ID,
+    C.LINE_NUMBER,
+    C.PROVIDER_ID,
+)
 
 _REASON_COLUMNS = {
     "medical_necessity": C.DENIED_MEDICAL_NECESSITY,
@@ -166,6 +193,31 @@ def _rates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def check_group_keys(by: Sequence[str]) -> None:
+    """Refuse group keys that identify a person, a claim or a claim line.
+
+    Raises
+    ------
+    ConfigurationError
+        Naming the key and the keys that may be used.
+
+    Examples
+    --------
+    >>> check_group_keys(["plan_id", "classification"])
+    >>> check_group_keys(["member_id"])
+    Traceback (most recent call last):
+    ...
+    paritykit.errors.ConfigurationError: cannot group by 'member_id': it identifies a person, ...
+    """
+    for key in by:
+        if key.strip().lower() in IDENTIFYING_COLUMNS:
+            raise ConfigurationError(
+                f"cannot group by {key!r}: it identifies a person, a claim or a claim line, "
+                "and counts per member or claim must never leave the aggregation step; group "
+                "by some of " + ", ".join(GROUP_KEYS) + "."
+            )
+
+
 def summarize_outcomes(
     claims: Any,
     *,
@@ -182,7 +234,8 @@ def summarize_outcomes(
         Claim lines; classified with :func:`paritykit.classify_claims` first when they lack a
         ``side`` column (a path or DataFrame is scanned and validated with ``errors="raise"``).
     by : sequence of str
-        Group columns (any contract or classification column); ``side`` is always added.
+        Group columns, some of :data:`GROUP_KEYS`; ``side`` is always added. Identifying
+        columns (:data:`IDENTIFYING_COLUMNS`: member, claim, line, provider) are refused.
     unit : {"line", "claim"}
         What ``claims`` and the other counts count. ``"claim"``: one claim (``plan_id`` +
         ``claim_id``) per group and side; a claim counts as denied (or out of network, or with
@@ -230,11 +283,19 @@ def summarize_outcomes(
         t = classify_claims(t, rules=rule_set, unmapped="flag")
         check_unmapped = unmapped == "raise"
     by = [b for b in by if b != C.SIDE]
+    check_group_keys(by)
     missing = [b for b in by if b not in t.columns]
     if missing:
         visible = [c for c in t.columns if not c.startswith("_")]
         raise ConfigurationError(
             f"cannot group by {missing}: not a column of the claims; expected some of {visible}."
+        )
+    undocumented = [b for b in by if b not in GROUP_KEYS]
+    if undocumented:
+        raise ConfigurationError(
+            f"cannot group by {undocumented}: not a group key; group by some of "
+            + ", ".join(GROUP_KEYS)
+            + "."
         )
     keys = [*by, C.SIDE, C.RULESET_VERSION]
     result = _aggregate(t, keys, unit, rule_set).to_pandas()

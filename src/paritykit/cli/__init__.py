@@ -43,6 +43,9 @@ class _Group(click.Group):
             raise click.ClickException(one_line(exc)) from None
         except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
             raise click.ClickException(f"{exc.strerror}: {exc.filename}") from None
+        except OSError as exc:  # name too long, a file where a folder must be, disk full ...
+            where = f": {exc.filename}" if exc.filename else ""
+            raise click.ClickException(f"{exc.strerror or exc}{where}") from None
 
 
 def one_line(exc: BaseException, limit: int = 4000) -> str:

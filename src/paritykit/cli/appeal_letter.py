@@ -60,7 +60,9 @@ def command(
     docs/practices.md.
     """
     from paritykit.evidence.appeal_letter import draft_appeal_letter, write_appeal_letter
+    from paritykit.safety import refuse_inputs_as_outputs
 
+    refuse_inputs_as_outputs({"--out": out_dir}, [*remits, *billing, mapping])
     inputs = read_inputs(remits, billing, mapping)
     report_problems(inputs, out_dir)
     day = (as_of or dt.datetime.now()).date()

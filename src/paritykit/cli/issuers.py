@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from paritykit import columns as C
 
-__all__ = ["command"]
+__all__ = ["ISSUER_FILES", "command"]
+
+#: The files ``paritykit issuers`` writes into ``--out``.
+ISSUER_FILES: tuple[str, ...] = (
+    "issuers.xlsx",
+    "issuer_ranking.png",
+    "issuer_rates.csv",
+    "issuer_comparisons.csv",
+    "issuer_appeals_bh_share.csv",
+    "pooled_rates.csv",
+    "pooled_appeals_bh_share.csv",
+    "exclusions.csv",
+)
 
 
 @click.command("issuers")
@@ -40,11 +53,12 @@ def command(
     unaudited figures from HealthCare.gov states, two years old: warning signs, not proof.
     See docs/public-data.md.
     """
-    from paritykit._atomic import atomic_path
     from paritykit.analysis.issuers import issuer_denials
     from paritykit.errors import ConfigurationError
     from paritykit.load.tc_puf import read_tc_puf
+    from paritykit.safety import publish, refuse_inputs_as_outputs, staged_output
 
+    refuse_inputs_as_outputs({"--out": out_dir}, [puf], folder_writes=ISSUER_FILES)
     click.echo(f"Reading {puf} ...", err=True)
     result = issuer_denials(read_tc_puf(puf), filters=filters)  # type: ignore[arg-type]
     state = state.upper() if state else None
@@ -65,7 +79,6 @@ def command(
     def pick(frame):  # type: ignore[no-untyped-def]
         return frame if state is None else frame[frame[C.STATE] == state]
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     tables = {
         "issuer_rates.csv": pick(result.rates),
         "issuer_comparisons.csv": pick(result.comparisons),
@@ -74,30 +87,46 @@ def command(
         "pooled_appeals_bh_share.csv": result.pooled_appeals,
         "exclusions.csv": pick(result.exclusions),
     }
-    for name, table in tables.items():
-        with atomic_path(out_dir / name) as tmp:
-            table.to_csv(tmp, index=False)
+    with staged_output(out_dir) as staging:
+        written = _write_files(staging, tables, result, puf, issuer_id, state)
+        publish(staging, out_dir, written, keep=[puf])
+    click.echo(result.summary())
+    click.echo(f"Wrote issuers.xlsx, {len(tables)} CSV tables and issuer_ranking.png to {out_dir}")
+
+
+def _write_files(
+    staging: Path,
+    tables: dict[str, Any],
+    result: Any,
+    puf: Path,
+    issuer_id: str | None,
+    state: str | None,
+) -> list[Path]:
+    """Write the CSV tables, the chart and the workbook into ``staging``; return the paths."""
+    import shlex
+    import sys
 
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from paritykit.evidence.issuer_charts import plot_issuer_ranking
-
-    ax = plot_issuer_ranking(result, highlight=issuer_id, state=state)
-    with atomic_path(out_dir / "issuer_ranking.png") as tmp:
-        ax.figure.savefig(tmp, dpi=150, bbox_inches="tight", format="png")
-    plt.close(ax.figure)
-
-    import shlex
-    import sys
-
     import pandas as pd
 
+    from paritykit._atomic import atomic_path
+    from paritykit.evidence.issuer_charts import plot_issuer_ranking
     from paritykit.evidence.issuer_workbook import write_issuer_workbook
     from paritykit.report import file_sha256
+    from paritykit.safety import write_csv
 
+    written = [write_csv(table, staging / name) for name, table in tables.items()]
+    chart = staging / "issuer_ranking.png"
+    ax = plot_issuer_ranking(result, highlight=issuer_id, state=state)
+    try:
+        with atomic_path(chart) as tmp:
+            ax.figure.savefig(tmp, dpi=150, bbox_inches="tight", format="png")
+    finally:
+        plt.close(ax.figure)
+    written.append(chart)
     inputs = pd.DataFrame(
         [
             {
@@ -108,13 +137,12 @@ def command(
             }
         ]
     )
-    write_issuer_workbook(
+    workbook = write_issuer_workbook(
         result,
-        out_dir / "issuers.xlsx",
+        staging / "issuers.xlsx",
         inputs=inputs,
         command=shlex.join(["paritykit", *sys.argv[1:]]),
         state=state,
-        chart=out_dir / "issuer_ranking.png",
+        chart=chart,
     )
-    click.echo(result.summary())
-    click.echo(f"Wrote issuers.xlsx, {len(tables)} CSV tables and issuer_ranking.png to {out_dir}")
+    return [*written, workbook]

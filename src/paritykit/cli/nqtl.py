@@ -91,14 +91,14 @@ def command(
     conclusions. Exit status is 0 whenever the review ran, whatever it found, and 1 on bad
     input.
     """
-    from paritykit._atomic import atomic_path
     from paritykit.analysis.nqtl import nqtl_review
     from paritykit.load.nqtl import read_nqtls
+    from paritykit.safety import refuse_inputs_as_outputs, write_csv
 
+    refuse_inputs_as_outputs({"--out": out}, [nqtls, outcomes, analysis])
     result = nqtl_review(read_nqtls(nqtls, sheet=sheet), outcomes=outcomes, analysis=analysis)
     if out is not None:
-        with atomic_path(out) as tmp:
-            result.findings.to_csv(tmp, index=False)
+        write_csv(result.findings, out)
     if as_json:
         payload = {
             "findings": _records(result.findings),

@@ -16,7 +16,8 @@ __all__ = ["command"]
     "--by",
     default="plan_id,classification",
     show_default=True,
-    help="Comma-separated group columns (side is always added).",
+    help="Comma-separated group columns (side is always added); member, claim and line ids "
+    "are refused.",
 )
 @click.option(
     "--unit",
@@ -81,13 +82,18 @@ def command(
     CLAIMS is a CSV or Parquet file, a folder of them, or a glob. Output: one row per group and
     side (MH/SUD vs M/S). Exclusions and normalizations are reported on stderr.
     """
-    from paritykit.aggregate.outcomes import summarize_outcomes
+    from paritykit.aggregate.outcomes import check_group_keys, summarize_outcomes
     from paritykit.classify.claims import classify_claims
     from paritykit.load.claims import scan_claims
+    from paritykit.safety import refuse_inputs_as_outputs
     from paritykit.validate.claims import validate_claims
 
     if as_json and out is not None:
         raise click.UsageError("use either --json or --out, not both")
+    check_group_keys([b.strip() for b in by.split(",") if b.strip()])
+    refuse_inputs_as_outputs({"--out": out}, [claims, column_map, rules])
+    if out is not None and out.suffix.lower() not in (".csv", ".parquet", ".json"):
+        raise click.BadParameter("use a path ending in .csv, .parquet or .json", param_hint="--out")
     say = lambda text: click.echo(text, err=True)  # noqa: E731
     say(f"Scanning {claims} ({engine}) ...")
     table = scan_claims(claims, engine=engine, columns=column_map)
@@ -128,14 +134,16 @@ def _progress_bar(table: object) -> None:
 
 def _write(summary: object, out: Path) -> None:
     from paritykit._atomic import atomic_path
+    from paritykit.safety import write_csv
 
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".parquet", ".json"):
         raise click.BadParameter("use a path ending in .csv, .parquet or .json", param_hint="--out")
+    if suffix == ".csv":  # a spreadsheet opens it: text that could run as a formula is escaped
+        write_csv(summary, out)  # type: ignore[arg-type]
+        return
     with atomic_path(out) as tmp:
-        if suffix == ".csv":
-            summary.to_csv(tmp, index=False)  # type: ignore[attr-defined]
-        elif suffix == ".parquet":
+        if suffix == ".parquet":
             summary.to_parquet(tmp, index=False)  # type: ignore[attr-defined]
         else:
             summary.to_json(tmp, orient="records", indent=2)  # type: ignore[attr-defined]

@@ -60,7 +60,13 @@ def command(
     """
     from paritykit.analysis.payers import payer_scorecard
     from paritykit.evidence.payer_workbook import write_payer_workbook
+    from paritykit.safety import refuse_inputs_as_outputs
 
+    refuse_inputs_as_outputs(
+        {"--out": out_dir},
+        [*remits, *billing, mapping],
+        folder_writes=(WORKBOOK, f"{CHART_STEM}.png"),
+    )
     click.echo("Reading remittances ...", err=True)
     inputs = read_inputs(remits, billing, mapping)
     for message in inputs.messages:

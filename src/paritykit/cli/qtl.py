@@ -62,16 +62,18 @@ def command(
     BENEFITS is a benefits table (.xlsx, .csv or .parquet) in the benefits data contract. Exit
     status is 0 whenever the test ran, whatever it found, and 1 on bad input.
     """
-    from paritykit._atomic import atomic_path
     from paritykit.analysis.quantitative import quantitative_test
     from paritykit.load.benefits import read_benefits
+    from paritykit.safety import refuse_inputs_as_outputs, write_csv
 
+    outputs = {"--out": out, "--levels-out": levels_out}
+    refuse_inputs_as_outputs(outputs, [benefits])
+    refuse_inputs_as_outputs({"--levels-out": levels_out}, [out])
     result = quantitative_test(read_benefits(benefits, sheet=sheet))
     frame = result.to_frame()
     for target, table in ((out, frame), (levels_out, result.levels)):
         if target is not None:
-            with atomic_path(target) as tmp:
-                table.to_csv(tmp, index=False)
+            write_csv(table, target)
     if as_json:
         click.echo(frame.to_json(orient="records", indent=2))
         return

@@ -139,7 +139,9 @@ def _environment() -> jinja2.Environment:
 def _markdown_safe(value: Any) -> Any:
     """Escape Markdown markers in values (never in the template's own text)."""
     if isinstance(value, str):
-        return _MD_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+        from paritykit.safety import escape_markdown
+
+        return escape_markdown(value)
     return value
 
 
@@ -422,7 +424,9 @@ def write_appeal_letter(letter: AppealLetter, folder: str | os.PathLike[str]) ->
 
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
-    stem = "appeal_letter_" + re.sub(r"[^A-Za-z0-9._-]+", "_", letter.claim_id)
+    from paritykit.safety import safe_stem
+
+    stem = safe_stem("appeal_letter_" + letter.claim_id)
     md = atomic_write_text(out / f"{stem}.md", letter.markdown)
     docx = markdown_to_docx(
         letter.markdown, out / f"{stem}.docx", title=f"Appeal of claim {letter.claim_id}"

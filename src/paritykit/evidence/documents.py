@@ -52,7 +52,7 @@ _NUMBERED = re.compile(r"^(\s*)\d{1,3}[.)]\s+(.*)$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _TABLE_SEPARATOR = re.compile(r"^\s*\|(\s*:?-+:?\s*\|)+\s*$")
-_INLINE = re.compile(r"\\([\\*_\[\]|#])|\*\*(.+?)\*\*|\*(?!\s)(.+?)(?<!\s)\*")
+_INLINE = re.compile(r"\\([\\*_\[\]|#`<>+.)-])|\*\*(.+?)\*\*|\*(?!\s)(.+?)(?<!\s)\*")
 
 #: Space after a body paragraph (and after the last item of a list), in points.
 BODY_SPACE_AFTER_PT: Final = 6
@@ -98,6 +98,10 @@ def markdown_to_docx(markdown: str, path: str | os.PathLike[str], *, title: str 
     import docx
     from docx.shared import Pt
 
+    from paritykit.safety import strip_control
+
+    # XML cannot hold control characters: they would stop python-docx half-way.
+    markdown, title = strip_control(markdown), strip_control(title)
     blocks = _parse(markdown)
     document = docx.Document()
     _set_up(document)
@@ -110,7 +114,8 @@ def markdown_to_docx(markdown: str, path: str | os.PathLike[str], *, title: str 
             document.paragraphs[-1].paragraph_format.space_after = Pt(BODY_SPACE_AFTER_PT)
     headings = [b for b in blocks if b.kind == "heading"]
     props = document.core_properties
-    props.title = title or (_plain(headings[0].lines[0]) if headings else "")
+    title = title or (_plain(headings[0].lines[0]) if headings else "")
+    props.title = title if len(title) <= 255 else title[:252] + "..."  # the format's limit
     props.author = ""
     props.last_modified_by = ""
     props.comments = ""

@@ -122,9 +122,10 @@ class ComplaintContext:
 def render_template(name: str, /, **values: Any) -> str:
     """Render a Markdown template from ``paritykit/templates`` with strict undefined values.
 
-    Every value written with ``{{ }}`` is made safe for Markdown: ``\\``, ``*`` and ``_`` are
-    escaped and line breaks become spaces, so data can never add formatting or blocks. The
-    filter ``sentence`` ends a value with a full stop unless it already has one.
+    Every value written with ``{{ }}`` is made safe for Markdown and HTML
+    (:func:`paritykit.safety.escape_markdown`): markers such as ``*``, ``_``, ``[``, ``<`` are
+    escaped and line breaks become spaces, so data can never add formatting, links, HTML or
+    blocks. The filter ``sentence`` ends a value with a full stop unless it already has one.
 
     Parameters
     ----------
@@ -286,7 +287,9 @@ def _sentence(value: Any) -> str:
 def _markdown_safe(value: Any) -> Any:
     """Escape Markdown markers in values (not in the template's own text)."""
     if isinstance(value, str):
-        return _MD_SPECIAL.sub(r"\\\1", " ".join(value.split()))
+        from paritykit.safety import escape_markdown
+
+        return escape_markdown(value)
     return value
 
 

@@ -53,6 +53,8 @@ def _sheet(
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    from paritykit.safety import append_text_row
+
     if title in workbook.sheetnames:
         del workbook[title]
     ws = workbook.create_sheet(title)
@@ -64,7 +66,7 @@ def _sheet(
         cell.alignment = Alignment(vertical="center", wrap_text=True)
     frame = example.reindex(columns=list(columns))
     for rec in frame.itertuples(index=False):
-        ws.append([_cell(v) for v in rec])
+        append_text_row(ws, [_cell(v) for v in rec])
     for idx, name in enumerate(columns, start=1):
         letter = ws.cell(row=1, column=idx).column_letter
         ws.column_dimensions[letter].width = _WIDTHS.get(name, 40)

@@ -121,15 +121,22 @@ def _charts(
         plot_rates_by_classification,
         save_figure,
     )
+    from paritykit.safety import ensure_inside, safe_stem
 
     written: list[Path] = []
+    used: set[str] = set()
 
     def save(draw: Any, stem: str, size: tuple[float, float]) -> None:
+        # Stems hold plan ids: keep them to safe characters, bounded and distinct.
+        name = safe_stem(stem)
+        if name in used:
+            name = safe_stem(stem + "\0")  # same slug from different ids: tell them apart
+        used.add(name)
         fig, ax = plt.subplots(figsize=size)
         try:
             draw(ax)
             fig.tight_layout()
-            written.extend(save_figure(fig, folder / stem))
+            written.extend(save_figure(fig, ensure_inside(folder, folder / name)))
         finally:
             plt.close(fig)
 

@@ -244,11 +244,25 @@ def write_payer_workbook(
     list of pathlib.Path
         The workbook, then the chart image.
     """
+    from paritykit.safety import publish, staged_output
+
+    out = Path(out_dir)
+    with staged_output(out) as staging:  # a failed run leaves nothing in out_dir
+        written = _write_files(card, staging, inputs=inputs, suppress=suppress, command=command)
+        return publish(staging, out, written, keep=[p for p, _ in inputs])
+
+
+def _write_files(
+    card: PayerScorecard,
+    out: Path,
+    *,
+    inputs: Sequence[tuple[Path, str]],
+    suppress: bool,
+    command: str,
+) -> list[Path]:
     from paritykit.analysis.payers import DENIAL_CATEGORY_COLUMNS
     from paritykit.report import file_sha256
 
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     table = card.to_frame()
     table = suppress_scorecard(table) if suppress else table.assign(**{SUPPRESSED: ""})
     images = _save_chart(table, card, out)

@@ -16,6 +16,7 @@ from paritykit import columns as C
 from paritykit import vocab
 from paritykit._atomic import atomic_path
 from paritykit.load.benefits import BENEFITS_SHEET
+from paritykit.safety import append_text_row
 from paritykit.validate.benefits import BENEFITS_COLUMN_HELP
 
 __all__ = ["write_benefits_template", "write_benefits_workbook"]
@@ -75,7 +76,7 @@ def write_benefits_workbook(
         cell.fill = header_fill
         cell.alignment = Alignment(vertical="center")
     for rec in benefits.reindex(columns=list(C.BENEFITS_COLUMNS)).itertuples(index=False):
-        ws.append([None if pd.isna(v) else v for v in rec])
+        append_text_row(ws, [None if pd.isna(v) else v for v in rec])
     money = '"$"#,##0.00'
     for idx, name in enumerate(C.BENEFITS_COLUMNS, start=1):
         letter = ws.cell(row=1, column=idx).column_letter

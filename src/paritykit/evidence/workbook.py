@@ -3,7 +3,10 @@
 The caller prepares every number; this module only lays tables out: real Excel number formats
 chosen by column name (percentages, dollars, ratios, p-values, counts), frozen header rows,
 column widths, conditional formatting on ``flagged`` and ``compliant`` columns, native Excel bar
-charts and embedded PNG images. Suppressed cells (see :mod:`paritykit.privacy`) are written as
+charts and embedded PNG images. Every text (titles, notes, headers, cells) goes through
+:func:`paritykit.safety.excel_text`: text that could run as a formula is escaped and stored as
+text, and control characters Excel cannot hold are removed (the sheet says how many). Suppressed
+cells (see :mod:`paritykit.privacy`) are written as
 the text ``"<11"`` (counts) or ``"suppressed"`` (derived values), so they say so.
 """
 
@@ -20,6 +23,7 @@ import pandas as pd
 
 from paritykit._atomic import atomic_path
 from paritykit.privacy import SUPPRESSED
+from paritykit.safety import excel_text
 
 __all__ = ["NativeBarChart", "SheetSpec", "TableSpec", "number_format_for", "write_workbook"]
 
@@ -146,6 +150,19 @@ def _cell_value(value: Any) -> Any:
     return value
 
 
+def _put(ws: Any, row: int, column: int, value: Any) -> Any:
+    """Write one cell safely: never a formula, never a character Excel cannot store."""
+    safe, removed = excel_text(value)
+    cell = ws.cell(row=row, column=column, value=safe)
+    if isinstance(safe, str):
+        cell.data_type = "s"  # text, even when a spreadsheet would otherwise parse it
+    if removed:
+        ws.parent._paritykit_removed[ws.title] = (
+            ws.parent._paritykit_removed.get(ws.title, 0) + removed
+        )
+    return cell
+
+
 def _label(column: str) -> str:
     return column.replace("_", " ")
 
@@ -168,11 +185,21 @@ def write_workbook(sheets: Sequence[SheetSpec], path: str | os.PathLike[str]) ->
 
     workbook = Workbook()
     workbook.remove(workbook.active)
+    workbook._paritykit_removed = {}  # sheet title -> control characters removed
     for spec in sheets:
-        _write_sheet(workbook.create_sheet(spec.name[:31]), spec)
+        _write_sheet(workbook.create_sheet(_sheet_title(spec.name)), spec)
     with atomic_path(path) as tmp:
         workbook.save(tmp)
     return Path(path)
+
+
+def _sheet_title(name: str) -> str:
+    """A sheet name Excel accepts: no ``[]:*?/\\`` or control characters, at most 31."""
+    import re
+
+    from paritykit.safety import strip_control
+
+    return re.sub(r"[\[\]:*?/\\]", "_", strip_control(name))[:31].strip("'") or "Sheet"
 
 
 def _write_sheet(ws: Any, spec: SheetSpec) -> None:
@@ -185,10 +212,10 @@ def _write_sheet(ws: Any, spec: SheetSpec) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.gridLines = False
     title = f"{spec.exhibit}: {spec.title}" if spec.exhibit else spec.title
-    ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=14)
+    _put(ws, 1, 1, title).font = Font(bold=True, size=14)
     row = 2
     for note in spec.notes:
-        cell = ws.cell(row=row, column=1, value=note)
+        cell = _put(ws, row, 1, note)
         cell.font = Font(italic=True, color="404040")
         row += 1
     row += 1
@@ -196,7 +223,7 @@ def _write_sheet(ws: Any, spec: SheetSpec) -> None:
     first_header: int | None = None
     for table in spec.tables:
         if table.caption:
-            ws.cell(row=row, column=1, value=table.caption).font = Font(bold=True, size=12)
+            _put(ws, row, 1, table.caption).font = Font(bold=True, size=12)
             row += 1
         header_row = row
         first_header = first_header or header_row
@@ -205,6 +232,16 @@ def _write_sheet(ws: Any, spec: SheetSpec) -> None:
             _add_bar_chart(ws, table, header_row, row - 1)
             row += 18
         row += 2
+    removed = ws.parent._paritykit_removed.get(ws.title, 0)
+    if removed:
+        cell = _put(
+            ws,
+            row,
+            1,
+            f"Note: {removed} control character(s) were removed from the text on this sheet "
+            "(a spreadsheet cannot store them).",
+        )
+        cell.font = Font(italic=True, color="404040")
     for col, width in widths.items():
         ws.column_dimensions[ws.cell(row=1, column=col).column_letter].width = width
     for col_name in spec.wrap_columns:
@@ -246,7 +283,7 @@ def _write_table(
     columns = list(frame.columns)
     fill = PatternFill("solid", fgColor=HEADER_FILL)
     for j, name in enumerate(columns, start=1):
-        cell = ws.cell(row=header_row, column=j, value=_label(str(name)))
+        cell = _put(ws, header_row, j, _label(str(name)))
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -264,7 +301,8 @@ def _write_table(
             out = _cell_value(value)
             if name in hidden:
                 out = "<11" if name in counts else "suppressed"
-            cell = ws.cell(row=header_row + i, column=j, value=out)
+            cell = _put(ws, header_row + i, j, out)
+            out = cell.value
             cell.alignment = Alignment(vertical="top")
             fmt = formats[name]
             if fmt and isinstance(out, int | float) and not isinstance(out, bool):
