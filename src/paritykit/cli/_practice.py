@@ -36,8 +36,6 @@ SHOWN_PROBLEMS = 5
 _TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".pq")
 #: Files ``--out`` of ``paritykit appeals`` can write.
 OUT_SUFFIXES = (".xlsx", ".csv")
-#: First characters that make a spreadsheet read a text cell as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -120,9 +118,8 @@ def _cell(value: object) -> object:
 def write_table(table: pd.DataFrame, out: Path, *, sheet: str = "Table") -> Path:
     """Write every row of ``table`` with its headers to ``out`` (.xlsx or .csv), atomically.
 
-    Dates are written as dates (``YYYY-MM-DD`` in a CSV). In a workbook, text that begins with
-    ``=``, ``+``, ``-`` or ``@`` is stored as text, never as a formula; in a CSV such text is
-    prefixed with an apostrophe so a spreadsheet opening the file does not run it.
+    Dates are written as dates (``YYYY-MM-DD`` in a CSV). Text that a spreadsheet could run as
+    a formula is escaped by the output-safety layer (:mod:`paritykit.safety`), in both kinds.
 
     Parameters
     ----------
@@ -136,55 +133,42 @@ def write_table(table: pd.DataFrame, out: Path, *, sheet: str = "Table") -> Path
     -------
     pathlib.Path
     """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     from paritykit._atomic import atomic_path
+    from paritykit.safety import excel_text, write_csv
 
     suffix = out.suffix.lower()
     if suffix not in OUT_SUFFIXES:
         raise ConfigurationError(
             f"--out {out}: use a file name ending in .xlsx or .csv (got '{out.suffix}')."
         )
-    records = [[_cell(v) for v in row] for row in table.itertuples(index=False, name=None)]
+    if suffix == ".csv":
+        return write_csv(table, out, date_format="%Y-%m-%d")
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet[:31]
     headers = [str(c) for c in table.columns]
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    widths = [len(h) for h in headers]
+    for r, row in enumerate(table.itertuples(index=False, name=None), start=2):
+        for c, raw in enumerate(row, start=1):
+            value = excel_text(_cell(raw))[0]
+            cell = ws.cell(row=r, column=c, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, never a formula
+                widths[c - 1] = max(widths[c - 1], min(len(value), 60))
+            elif hasattr(value, "isoformat"):
+                cell.number_format = "yyyy-mm-dd"
+                widths[c - 1] = max(widths[c - 1], 10)
+    for c, width in enumerate(widths, start=1):
+        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width + 2
+    ws.freeze_panes = "A2"
     with atomic_path(out) as tmp:
-        if suffix == ".csv":
-            import csv
-
-            with open(tmp, "w", newline="", encoding="utf-8") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(headers)
-                for row in records:
-                    writer.writerow(
-                        [
-                            "'" + v
-                            if isinstance(v, str) and v.startswith(_FORMULA_START)
-                            else ("" if v is None else v)
-                            for v in row
-                        ]
-                    )
-        else:
-            from openpyxl import Workbook
-            from openpyxl.styles import Font
-
-            book = Workbook()
-            ws = book.active
-            ws.title = sheet[:31]
-            ws.append(headers)
-            for cell in ws[1]:
-                cell.font = Font(bold=True)
-            widths = [len(h) for h in headers]
-            for r, row in enumerate(records, start=2):
-                for c, value in enumerate(row, start=1):
-                    cell = ws.cell(row=r, column=c, value=value)
-                    if isinstance(value, str):
-                        cell.data_type = "s"  # text, never a formula
-                        widths[c - 1] = max(widths[c - 1], min(len(value), 60))
-                    elif hasattr(value, "isoformat"):
-                        cell.number_format = "yyyy-mm-dd"
-                        widths[c - 1] = max(widths[c - 1], 10)
-            for c, width in enumerate(widths, start=1):
-                ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width + 2
-            ws.freeze_panes = "A2"
-            book.save(tmp)
+        book.save(tmp)
     return out
 
 
@@ -239,9 +223,13 @@ def report_problems(inputs: PracticeInputs, folder: Path | None) -> Path | None:
     With no folder (a command run without ``--out``) only the first problems are shown. Returns
     the file written, or None.
     """
-    from paritykit._atomic import atomic_path
-
     if inputs.problems is None or inputs.problems.empty:
+        stale = folder / PROBLEMS_FILE if folder is not None else None
+        if stale is not None and stale.is_file():
+            with stale.open(encoding="utf-8", errors="replace") as handle:
+                ours = handle.readline().startswith("file,row,column,value,problem")
+            if ours:  # an earlier run's list would describe other inputs
+                stale.unlink()
         return None
     n = len(inputs.problem_lines)
     click.echo(f"{n} problem(s) while reading the remittances:", err=True)
@@ -252,9 +240,9 @@ def report_problems(inputs: PracticeInputs, folder: Path | None) -> Path | None:
     if folder is None:
         click.echo("Pass --out to keep every problem in problems.csv.", err=True)
         return None
+    from paritykit.safety import write_csv
+
     folder.mkdir(parents=True, exist_ok=True)
-    target = folder / PROBLEMS_FILE
-    with atomic_path(target) as tmp:
-        inputs.problems.to_csv(tmp, index=False)
+    target = write_csv(inputs.problems, folder / PROBLEMS_FILE)
     click.echo(f"All problems: {target}", err=True)
     return target

@@ -70,10 +70,16 @@ def command(
     step "check and resubmit". Not legal advice. See docs/practices.md.
     """
     from paritykit.analysis.denials import open_denials
-    from paritykit.cli._practice import OUT_SUFFIXES, write_table
+    from paritykit.cli._practice import OUT_SUFFIXES, PROBLEMS_FILE, write_table
 
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
         raise click.BadParameter("use a file name ending in .xlsx or .csv", param_hint="--out")
+    if out is not None:
+        from paritykit.safety import refuse_inputs_as_outputs
+
+        refuse_inputs_as_outputs(
+            {"--out": out, "--out (problems)": out.parent / PROBLEMS_FILE}, [*claims, *billing]
+        )
     inputs = read_inputs(claims, billing, mapping)
     for message in inputs.messages:
         click.echo(message, err=True)

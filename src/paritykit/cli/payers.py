@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from paritykit.cli._practice import billing_options, read_inputs, report_problems
+from paritykit.cli._practice import PROBLEMS_FILE, billing_options, read_inputs, report_problems
 
 __all__ = ["command"]
 
@@ -65,7 +65,7 @@ def command(
     refuse_inputs_as_outputs(
         {"--out": out_dir},
         [*remits, *billing, mapping],
-        folder_writes=(WORKBOOK, f"{CHART_STEM}.png"),
+        folder_writes=(WORKBOOK, f"{CHART_STEM}.png", PROBLEMS_FILE),
     )
     click.echo("Reading remittances ...", err=True)
     inputs = read_inputs(remits, billing, mapping)
