@@ -63,3 +63,18 @@ def test_import_loads_no_heavy_library() -> None:
     assert out.stdout.strip() == ""
     assert pk.read_835.__module__ == "paritykit.load.x12"  # loaded on first use
     assert "read_835" in dir(pk)
+
+
+def test_command_line_help_loads_no_heavy_library() -> None:
+    """``paritykit --help`` builds every command's help without pandas or the engines."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from paritykit.cli import cli; from click.testing import CliRunner; "
+        "r = CliRunner().invoke(cli, ['--help']); assert r.exit_code == 0, r.output; "
+        "print(','.join(m for m in ('pandas', 'statsmodels', 'scipy', 'matplotlib', 'ibis', "
+        "'openpyxl', 'numpy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""

@@ -11,11 +11,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from paritykit.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "OUT_SUFFIXES",
@@ -46,7 +49,7 @@ class PracticeInputs:
     files: list[tuple[Path, str]] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
     #: Problems from reading 835s (files skipped, claims excluded, notes), in reading order.
-    problems: pd.DataFrame = field(default_factory=pd.DataFrame)
+    problems: pd.DataFrame = field(default_factory=lambda: _empty_frame())
     #: The same problems as readable lines, files skipped and claims excluded first.
     problem_lines: list[str] = field(default_factory=list)
 
@@ -99,8 +102,16 @@ def plan_type_options(func):  # type: ignore[no-untyped-def]
     )(func)
 
 
+def _empty_frame() -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame()
+
+
 def _cell(value: object) -> object:
     """A table value as a spreadsheet cell value: dates as dates, missing as empty."""
+    import pandas as pd
+
     if value is None:
         return None
     if isinstance(value, pd.Timestamp):
@@ -176,6 +187,8 @@ def read_inputs(
     paths: Sequence[Path], billing: Sequence[Path], mapping: str | None
 ) -> PracticeInputs:
     """Read 835 files/folders and claims tables in ``paths`` and billing CSVs in ``billing``."""
+    import pandas as pd
+
     from paritykit.load.billing import read_billing_export
     from paritykit.load.x12 import read_835
 

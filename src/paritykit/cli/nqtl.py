@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
 
 from paritykit import columns as C
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["command", "render_comparisons"]
 
 
 def _mark(applies: object) -> str:
+    import pandas as pd
+
     if applies is pd.NA or applies is None or (isinstance(applies, float) and pd.isna(applies)):
         return "-"
     return "yes" if bool(applies) else "no"
@@ -21,6 +26,8 @@ def _mark(applies: object) -> str:
 
 def render_comparisons(comparisons: pd.DataFrame) -> str:
     """Return the side-by-side comparison as a fixed-width text table for the terminal."""
+    import pandas as pd
+
     rows = []
     for rec in comparisons.to_dict("records"):
         place = rec[C.CLASSIFICATION]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from paritykit import columns as C
 
@@ -14,6 +17,8 @@ __all__ = ["command", "render_table"]
 
 def render_table(determinations: pd.DataFrame) -> str:
     """Return the determinations as a fixed-width text table for the terminal."""
+    import pandas as pd
+
     from paritykit.analysis.quantitative import format_level
 
     rows = []
