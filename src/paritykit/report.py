@@ -144,11 +144,21 @@ class EvidencePack:
             ]
         )
 
-    def summary(self) -> str:
-        """Return a short text listing of findings and files."""
+    def summary(self, *, max_findings: int = 12, width: int = 110) -> str:
+        """Return a short account: the findings, one line each, and where the files are.
+
+        At most ``max_findings`` findings (most serious first), each cut to ``width``
+        characters; the full text is in the workbook's Summary sheet and the letter.
+        """
         lines = [f"Evidence pack in {self.out_dir} ({len(self.files)} files)"]
-        for rec in self.findings.itertuples(index=False):
-            lines.append(f"  [{rec.severity}] {rec.finding} ({rec.exhibit})")
+        shown = self.findings.head(max_findings)
+        for rec in shown.itertuples(index=False):
+            text = " ".join(str(rec.finding).split())
+            line = f"  [{rec.severity}] {text} ({rec.exhibit})"
+            lines.append(line if len(line) <= width else line[: width - 3] + "...")
+        if len(self.findings) > len(shown):
+            lines.append(f"  ... and {len(self.findings) - len(shown)} more finding(s)")
+        lines.append(f"Full findings: {Path(self.out_dir) / 'evidence.xlsx'} (Summary sheet)")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

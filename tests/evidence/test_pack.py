@@ -295,3 +295,16 @@ def test_a_few_excluded_claim_lines_are_counted_and_suppressed(
         for c in row
     ]
     assert "<11" in cells
+
+
+def test_summary_is_short_one_line_per_finding(pack: pk.EvidencePack) -> None:
+    """The terminal gets at most about 20 lines; the full text lives in the files."""
+    text = pack.summary()
+    lines = text.splitlines()
+    assert len(lines) <= 20
+    assert all(len(line) <= 110 for line in lines)
+    assert len(pack.findings) >= 1 and lines[1].startswith("  [")
+    assert lines[-1].startswith("Full findings: ")
+    short = pack.summary(max_findings=1)
+    if len(pack.findings) > 1:
+        assert f"... and {len(pack.findings) - 1} more finding(s)" in short
