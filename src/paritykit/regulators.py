@@ -211,8 +211,10 @@ def find_regulators(state: str, kind: str | None = None) -> pd.DataFrame:
             f"Unknown regulator kind {kind!r}: use one of {', '.join(REGULATOR_KINDS)}."
         )
     directory = _load()[1]
-    served = directory["serves_states"].fillna("").map(
-        lambda text: code in {part.strip() for part in text.split(";")}
+    served = (
+        directory["serves_states"]
+        .fillna("")
+        .map(lambda text: code in {part.strip() for part in text.split(";")})
     )
     own_state = directory["kind"].isin(_STATE_KINDS) & (directory["state"] == code).fillna(False)
     regional = (directory["kind"] == "ebsa_regional") & served
