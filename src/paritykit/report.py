@@ -305,12 +305,24 @@ def _claims_analysis(
     )
     stratified = stratified_test(outcomes, events=C.DENIED, trials=C.CLAIMS, strata=by, alpha=alpha)
     return {
+        "service_period": _service_period(validation.table),
         "validation": validation,
         "outcomes": outcomes,
         "unclassified": unclassified,
         "rates": rates,
         "stratified": stratified,
     }
+
+
+def _service_period(table: Any) -> tuple[dt.date | None, dt.date | None]:
+    """First and last service date of the claim lines analysed (None, None when there are none)."""
+    column = table[C.SERVICE_DATE]
+    row = table.aggregate(first=column.min(), last=column.max()).to_pandas().iloc[0]
+
+    def day(value: Any) -> dt.date | None:
+        return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+    return day(row["first"]), day(row["last"])
 
 
 def _nqtl_sheet_of(benefits: Any) -> str | os.PathLike[str] | None:
