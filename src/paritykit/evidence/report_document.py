@@ -489,8 +489,9 @@ def report_content(
             "Non-quantitative treatment limitations (prior authorization, concurrent review, "
             "network admission, reimbursement and similar rules) must be comparable and no more "
             "stringently applied to MH/SUD benefits, as written and in operation "
-            "(29 CFR 2590.712(c)(4)). Each item below is a warning sign that calls for the "
-            "plan's comparative analysis, not proof of a violation.",
+            "(29 CFR 2590.712(c)(4)). Each item below is a warning sign, or a gap in what the plan "
+            "has documented, that calls for the plan's comparative analysis, not proof of a "
+            "violation.",
         )
         if nqtl_sheet is not None
         else (),
@@ -544,8 +545,8 @@ def _claims_intro(analysis: Mapping[str, Any], suppress: bool) -> tuple[str, ...
     ]
     if suppress:
         lines.append(
-            "Counts from 1 to 10, and anything that would reveal them, are withheld: such cells "
-            "read 'withheld'."
+            "Counts from 1 to 10, and anything that would reveal them, are suppressed: such cells "
+            "read 'suppressed'."
         )
     return tuple(lines)
 
@@ -782,7 +783,7 @@ def _claims_part(
         if pd.isna(rec[C.MHSUD_RATE]) or pd.isna(rec[C.MS_RATE]) or pd.isna(rec[C.RATE_RATIO]):
             headline = (
                 "MH/SUD claims were denied significantly more often than M/S claims (the counts "
-                "are withheld: fewer than 11)."
+                "are suppressed: fewer than 11)."
             )
         else:
             headline = (
@@ -845,7 +846,7 @@ def _side(rec: Mapping[str, Any], events: str, trials: str, rate: str) -> str:
     hidden = {s.strip() for s in str(rec.get("suppressed") or "").split(",") if s.strip()}
     if pd.isna(rec[rate]):
         if hidden & {events, trials, rate}:
-            return "withheld"
+            return "suppressed"
         return "no claims"
     return f"{_count(rec[events])} of {_count(rec[trials])} ({_percent(rec[rate])})"
 
@@ -859,9 +860,9 @@ def _rates_table(rates: pd.DataFrame, plan_id: str | None) -> ReportTable:
     emphasis = []
     for r in frame.to_dict("records"):
         ratio = (
-            "withheld"
+            "suppressed"
             if pd.isna(r[C.RATE_RATIO])
-            else f"{_ratio(r[C.RATE_RATIO])} ({_ratio(r[C.RATE_RATIO_LOW])} to "
+            else f"{_ratio(r[C.RATE_RATIO])} ({_ratio(r[C.RATE_RATIO_LOW])}\u2013"
             f"{_ratio(r[C.RATE_RATIO_HIGH])})"
         )
         flagged = bool(r[C.FLAGGED]) if not pd.isna(r[C.FLAGGED]) else False
@@ -872,7 +873,7 @@ def _rates_table(rates: pd.DataFrame, plan_id: str | None) -> ReportTable:
                 _side(r, C.MHSUD_EVENTS, C.MHSUD_TRIALS, C.MHSUD_RATE),
                 _side(r, C.MS_EVENTS, C.MS_TRIALS, C.MS_RATE),
                 ratio,
-                "withheld" if pd.isna(r[C.P_ADJUSTED]) else _p_text(r[C.P_ADJUSTED]),
+                "suppressed" if pd.isna(r[C.P_ADJUSTED]) else _p_text(r[C.P_ADJUSTED]),
                 "Yes" if flagged else "No",
             )
         )
@@ -942,7 +943,7 @@ def _nqtl_phrase(rec: Mapping[str, Any]) -> str:
             if rec.get(C.MEASURE) == C.ALLOWED_PER_UNIT:
                 return f"{measure} {_money(mh)} for MH/SUD against {_money(ms)} for M/S"
             return f"MH/SUD {measure} {_percent(mh)} against {_percent(ms)} for M/S"
-        return f"a difference in the {measure} (counts withheld)"
+        return f"a difference in the {measure} (counts suppressed)"
     return _NQTL_PHRASES.get(kind, _words(kind))
 
 
@@ -1028,8 +1029,9 @@ def _next_steps(
         steps.append(text + ".")
     if qtl:
         steps.append(
-            "Ask the plan to bring the MH/SUD requirements named above to no more than the "
-            "predominant M/S level, and to refund cost sharing above it."
+            "Ask the plan to correct the MH/SUD requirements that fail the test (no more "
+            "restrictive than the predominant M/S level, or none where M/S benefits carry none) "
+            "and to refund cost sharing paid above what the test allows."
         )
     if not steps:
         steps.append(
@@ -1068,7 +1070,7 @@ def _caveats(suppress: bool, claims: bool) -> tuple[str, ...]:
             "provider billing), which is why the plan's comparative analysis is asked for."
         )
     out.append(
-        "Counts from 1 to 10, and values that would reveal them, are withheld throughout."
+        "Counts from 1 to 10, and values that would reveal them, are suppressed throughout."
         if suppress
         else "Small-cell suppression is OFF: this copy is for internal analysis only and must "
         "not be shared."
@@ -1088,7 +1090,7 @@ def _excluded_table(sheet: Any) -> ReportTable | None:
             count_text = "fewer than 11" if "count" in hidden else ""
         else:
             count_text = _count(count)
-        detail = "withheld" if "detail" in hidden else _human_terms(str(r.get("detail") or ""))
+        detail = "suppressed" if "detail" in hidden else _human_terms(str(r.get("detail") or ""))
         rows.append(
             (
                 _upper_first(str(r["input"])),
@@ -1137,16 +1139,29 @@ def _provenance_tables(sheet: Any) -> tuple[ReportTable, ...]:
 # Rendering.
 
 
+_NO_BREAK = re.compile(r"\b(MH/SUD|M/S)(?=\W|$)")
+
+
+def _keep_together(text: object) -> Any:
+    """Escape ``text``, then keep "MH/SUD" and "M/S" from breaking at the slash."""
+    import markupsafe
+
+    escaped = str(markupsafe.escape(text))
+    return markupsafe.Markup(_NO_BREAK.sub(r'<span class="nw">\1</span>', escaped))
+
+
 def _environment() -> Any:
     import jinja2
 
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("paritykit", TEMPLATE_DIR),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["nb"] = _keep_together
+    return env
 
 
 def render_report_html(content: ReportContent) -> str:
