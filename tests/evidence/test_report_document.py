@@ -144,14 +144,16 @@ def predominant_copay(plan_id: str, classification: str) -> tuple[float, float]:
     ms = copays[(copays["side"] == "ms") & (copays["level"] > 0)]
     subject = sum(Fraction(Decimal(repr(float(v)))) for v in ms["projected_payments"])
     running = Fraction(0)
-    for level, payments in (
-        ms.groupby("level")["projected_payments"].sum().sort_index(ascending=False).items()
-    ):
+    predominant = None
+    by_level = ms.groupby("level")["projected_payments"].sum().sort_index(ascending=False)
+    for level, payments in by_level.items():
         running += Fraction(Decimal(repr(float(payments))))
         if running > subject / 2:
+            predominant = float(level)
             break
     mhsud = copays[copays["side"] == "mhsud"]["level"].max()
-    return float(level), float(mhsud)
+    assert predominant is not None
+    return predominant, float(mhsud)
 
 
 def test_pack_writes_the_report_and_lists_it(pack: pk.EvidencePack) -> None:
@@ -178,8 +180,8 @@ def test_no_text_smaller_than_8pt(pages: list[dict[str, object]]) -> None:
 def test_no_text_outside_the_page(pages: list[dict[str, object]]) -> None:
     for number, page in enumerate(pages, start=1):
         for x0, x1, top, bottom in page["boxes"]:
-            assert 0 <= x0 and x1 <= page["width"], f"page {number}: text off the side"
-            assert 0 <= top and bottom <= page["height"], f"page {number}: text off the page"
+            assert x0 >= 0 and x1 <= page["width"], f"page {number}: text off the side"
+            assert top >= 0 and bottom <= page["height"], f"page {number}: text off the page"
 
 
 def test_first_page_names_plan_period_and_failing_qtl(
