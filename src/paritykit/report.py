@@ -1,8 +1,8 @@
 """The whole pipeline in one call: benefits (and claims) in, an evidence pack out.
 
 :func:`build_evidence_pack` runs load -> validate -> classify -> aggregate -> test, applies
-small-cell suppression, and hands prepared tables to the evidence writers (workbook, charts,
-letter). Everything is first written into a staging folder inside the output folder and moved
+small-cell suppression, and hands prepared tables to the evidence writers (report document,
+workbook, charts, letter). Everything is first written into a staging folder inside the output folder and moved
 into place only when every file is complete, so a failed run leaves no partial workbook.
 """
 
@@ -99,7 +99,7 @@ class EvidencePack:
     out_dir : pathlib.Path
         The output folder.
     files : tuple of pathlib.Path
-        Every file written (workbook, charts, letters, manifest).
+        Every file written (report document, workbook, charts, letters, manifest).
     findings : pandas.DataFrame
         The findings, most serious first (the workbook's Summary sheet), columns
         :data:`FINDING_COLUMNS`.
@@ -193,8 +193,9 @@ def build_evidence_pack(
     Returns
     -------
     EvidencePack
-        ``out_dir/evidence.xlsx``, ``charts/*.png|pdf``, ``complaint_letter.docx|md`` and
-        ``manifest.json`` (every file with its SHA-256).
+        ``out_dir/report.pdf|html`` (the report document), ``evidence.xlsx``,
+        ``charts/*.png|pdf``, ``complaint_letter.docx|md`` and ``manifest.json`` (every file
+        with its SHA-256).
 
     Examples
     --------
@@ -204,8 +205,9 @@ def build_evidence_pack(
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "pack"
     >>> pack = pk.build_evidence_pack(sample_benefits(), plan=sample_plan_facts("SAMPLE-B"),
     ...                               out=out)
-    >>> sorted(p.name for p in pack.files if p.parent == out)
-    ['complaint_letter.docx', 'complaint_letter.md', 'evidence.xlsx', 'manifest.json']
+    >>> sorted(p.name for p in pack.files if p.parent == out)  # doctest: +NORMALIZE_WHITESPACE
+    ['complaint_letter.docx', 'complaint_letter.md', 'evidence.xlsx', 'manifest.json',
+     'report.html', 'report.pdf']
     >>> pack.findings["severity"].iloc[0]
     'noncompliant'
     """
