@@ -2,8 +2,9 @@
 
 :func:`build_evidence_pack` runs load -> validate -> classify -> aggregate -> test, applies
 small-cell suppression, and hands prepared tables to the evidence writers (report document,
-workbook, charts, letter). Everything is first written into a staging folder inside the output folder and moved
-into place only when every file is complete, so a failed run leaves no partial workbook.
+workbook, charts, letter). Everything is first written into a staging folder inside the output
+folder and moved into place only when every file is complete, so a failed run leaves no partial
+workbook.
 """
 
 from __future__ import annotations

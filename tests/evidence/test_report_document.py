@@ -177,10 +177,11 @@ def test_no_text_smaller_than_8pt(pages: list[dict[str, object]]) -> None:
         assert min(sizes) >= 8 - 0.01, f"page {number}: {min(sizes):.2f} pt"
 
 
-def test_no_text_outside_the_page(pages: list[dict[str, object]]) -> None:
+def test_no_text_outside_the_margins(pages: list[dict[str, object]]) -> None:
+    side = 0.75 * 72 - 2  # the CSS page margin (0.75 in), less a rounding allowance
     for number, page in enumerate(pages, start=1):
         for x0, x1, top, bottom in page["boxes"]:
-            assert x0 >= 0 and x1 <= page["width"], f"page {number}: text off the side"
+            assert x0 >= side and x1 <= page["width"] - side, f"page {number}: text in margin"
             assert top >= 0 and bottom <= page["height"], f"page {number}: text off the page"
 
 
@@ -302,3 +303,34 @@ def test_tidy_text_rounds_only_machine_numbers() -> None:
     assert tidy_text("adjusted p = 1.7e-54") == "adjusted p < 0.001"
     kept = "29 CFR 2590.712(c)(3), p < 0.001, 21.1%"
     assert tidy_text(kept) == kept
+
+
+def test_a_plan_without_findings_says_so(tmp_path: Path) -> None:
+    out = tmp_path / "pack"
+    pk.build_evidence_pack(
+        sample_benefits(), plan=sample_plan_facts("SAMPLE-A"), out=out, prepared_on=PREPARED
+    )
+    with pdfplumber.open(out / "report.pdf") as pdf:
+        first = " ".join((pdf.pages[0].extract_text() or "").split())
+        assert len(pdf.pages) >= 2
+    assert "No finding" in first
+    assert "fails the quantitative parity test" not in first.lower()
+    assert "Claims" not in first.split("Findings")[0]  # no claims given, no claims row
+
+
+def test_excluded_claim_lines_are_counted_but_small_counts_hidden(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    frame = pd.read_parquet(inputs["claims"]).head(3000)
+    frame["service_date"] = frame["service_date"].astype(str)
+    frame.loc[frame.index[:3], "service_date"] = "not a date"
+    out = tmp_path / "pack"
+    pk.build_evidence_pack(
+        inputs["benefits"], plan=inputs["plan"], claims=frame, out=out, prepared_on=PREPARED
+    )
+    with pdfplumber.open(out / "report.pdf") as pdf:
+        text = " ".join(" ".join((p.extract_text() or "") for p in pdf.pages).split())
+    excluded = text[text.index("Data excluded") :]
+    assert "fewer than 11" in excluded
+    assert "3,000 claim lines" in text
+    assert not re.search(r"\bservice date\)? 3\b", excluded)

@@ -18,7 +18,7 @@ import base64
 import dataclasses
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -29,6 +29,7 @@ from paritykit import columns as C
 from paritykit import vocab
 from paritykit._atomic import atomic_path, atomic_write_text
 from paritykit._version import __version__
+from paritykit.analysis.nqtl import RULE_SENTENCE as NQTL_RULE_SENTENCE
 from paritykit.analysis.quantitative import format_level
 
 __all__ = [
@@ -251,6 +252,8 @@ class ReportTable:
         Per row: highlight (a failing determination, a flagged cell).
     mono : tuple of bool
         Per column: set in a fixed-width font (hashes).
+    lines : tuple of bool
+        Per column: the cell text holds line breaks to keep (a rate above its counts).
     """
 
     header: tuple[str, ...]
@@ -259,6 +262,7 @@ class ReportTable:
     numeric: tuple[bool, ...] = ()
     emphasis: tuple[bool, ...] = ()
     mono: tuple[bool, ...] = ()
+    lines: tuple[bool, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """Return the table as a DataFrame of its display text."""
@@ -275,6 +279,8 @@ class ReportTable:
                     classes.append("num")
                 if i < len(self.mono) and self.mono[i]:
                     classes.append("mono")
+                if i < len(self.lines) and self.lines[i]:
+                    classes.append("lines")
                 cells.append((text, " ".join(classes)))
             out.append(cells)
         return out
@@ -486,12 +492,11 @@ def report_content(
         claims_tables=tuple(claims_tables),
         claims_notes=tuple(claims_notes),
         nqtl_intro=(
-            "Non-quantitative treatment limitations (prior authorization, concurrent review, "
-            "network admission, reimbursement and similar rules) must be comparable and no more "
-            "stringently applied to MH/SUD benefits, as written and in operation "
-            "(29 CFR 2590.712(c)(4)). Each item below is a warning sign, or a gap in what the plan "
-            "has documented, that calls for the plan's comparative analysis, not proof of a "
-            "violation.",
+            "Non-quantitative treatment limitations are rules such as prior authorization, "
+            "concurrent review, network admission and reimbursement. "
+            + NQTL_RULE_SENTENCE.format(cite="29 CFR 2590.712(c)(4)(i)"),
+            "Each item below is a warning sign, or a gap in what the plan has documented, that "
+            "calls for the plan's comparative analysis, not proof of a violation.",
         )
         if nqtl_sheet is not None
         else (),
@@ -521,9 +526,10 @@ def _plans_covered(qtl: Any, plan_id: str | None) -> str:
     if plan_id is None:
         return f"{len(plans)} plan{'s' if len(plans) != 1 else ''}: " + ", ".join(plans)
     others = [p for p in plans if p != plan_id]
-    text = f"{plan_id} (the findings)"
+    text = f"{plan_id} (this report)"
     if others:
-        text += f"; {' and '.join(others)} appear in the charts for comparison"
+        text += f"; the data also hold {', '.join(others[:-1])}{' and ' if others[:-1] else ''}"
+        text += f"{others[-1]}, shown only where a chart compares plans"
     return text
 
 
@@ -848,7 +854,7 @@ def _side(rec: Mapping[str, Any], events: str, trials: str, rate: str) -> str:
         if hidden & {events, trials, rate}:
             return "suppressed"
         return "no claims"
-    return f"{_count(rec[events])} of {_count(rec[trials])} ({_percent(rec[rate])})"
+    return f"{_percent(rec[rate])}\n{_count(rec[events])} of {_count(rec[trials])}"
 
 
 def _rates_table(rates: pd.DataFrame, plan_id: str | None) -> ReportTable:
@@ -862,7 +868,7 @@ def _rates_table(rates: pd.DataFrame, plan_id: str | None) -> ReportTable:
         ratio = (
             "suppressed"
             if pd.isna(r[C.RATE_RATIO])
-            else f"{_ratio(r[C.RATE_RATIO])} ({_ratio(r[C.RATE_RATIO_LOW])}\u2013"
+            else f"{_ratio(r[C.RATE_RATIO])}\n({_ratio(r[C.RATE_RATIO_LOW])}\u2013"
             f"{_ratio(r[C.RATE_RATIO_HIGH])})"
         )
         flagged = bool(r[C.FLAGGED]) if not pd.isna(r[C.FLAGGED]) else False
@@ -896,6 +902,7 @@ def _rates_table(rates: pd.DataFrame, plan_id: str | None) -> ReportTable:
         + ".",
         numeric=(*lead, False, True, True, True, True, False),
         emphasis=tuple(emphasis),
+        lines=(*lead, False, True, True, True, False, False),
     )
 
 
@@ -926,6 +933,10 @@ _NQTL_PHRASES: Final[dict[str, str]] = {
     "no_operation_data": "no data on how it operates",
     "review_interval_missing": "review interval not given",
 }
+#: The 2013 rule's test, which every NQTL finding restates; the section states it once.
+_RULE_SENTENCE = re.compile(
+    re.escape(NQTL_RULE_SENTENCE).replace(re.escape("{cite}"), r"[^\n]+?") + r"\s*"
+)
 _REVIEW_EVERY = re.compile(r"MH/SUD care is reviewed every ([^,]+?) and M/S care every ([^,]+?),")
 
 
@@ -957,6 +968,14 @@ class ReportGroup:
     requests: tuple[str, ...]
 
 
+def _distinct_requests(requests: Iterable[str]) -> tuple[str, ...]:
+    """Requests once each; one that another request extends is left out."""
+    unique = list(dict.fromkeys(r for r in requests if r))
+    return tuple(
+        r for r in unique if not any(o != r and o.startswith(r.rstrip(". ")) for o in unique)
+    )
+
+
 def _nqtl_part(sheet: Any, plan_id: str | None) -> tuple[list[ReportFinding], list[ReportGroup]]:
     from paritykit.validate.nqtl import NQTL_TYPE_LABELS
 
@@ -972,7 +991,7 @@ def _nqtl_part(sheet: Any, plan_id: str | None) -> tuple[list[ReportFinding], li
         title = f"{_upper_first(nqtl)} ({where[:1].lower()}{where[1:]})"
         if plan_id is None:
             title = f"{rec[C.PLAN_ID]}: {title}"
-        text = tidy_text(str(rec[C.FINDING]))
+        text = tidy_text(_RULE_SENTENCE.sub("", str(rec[C.FINDING])).replace("  ", " "))
         finding = ReportFinding(
             kind="nqtl",
             severity=_SEVERITY_LABELS.get(str(rec[C.SEVERITY]), _words(rec[C.SEVERITY])),
@@ -994,7 +1013,7 @@ def _nqtl_part(sheet: Any, plan_id: str | None) -> tuple[list[ReportFinding], li
                 title=title,
                 headline=_upper_first("; ".join(phrases)) + ".",
                 findings=items,
-                requests=tuple(dict.fromkeys(f.request for f in items if f.request)),
+                requests=_distinct_requests(f.request for f in items),
             )
         )
     return findings, out
