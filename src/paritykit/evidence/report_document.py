@@ -351,7 +351,7 @@ class ReportContent:
     claims_findings: tuple[ReportFinding, ...]
     nqtl_findings: tuple[ReportFinding, ...]
     next_steps: tuple[str, ...]
-    nqtl_groups: tuple[Any, ...] = ()
+    nqtl_groups: tuple[ReportGroup, ...] = ()
     qtl_intro: tuple[str, ...] = ()
     qtl_tables: tuple[ReportTable, ...] = ()
     qtl_notes: tuple[str, ...] = ()
@@ -780,6 +780,8 @@ def _claims_part(
     if plan_id is not None:
         shown = shown[shown[C.PLAN_ID] == plan_id]
     flagged = shown[shown[C.FLAGGED].fillna(False).astype(bool)] if len(shown) else shown
+    # The pack's findings list flagged cells in this order (plans sorted, cells as tested).
+    flagged = flagged.sort_values(C.PLAN_ID, kind="stable") if len(flagged) else flagged
     texts = findings[findings["source"] == "denial_rates"][C.FINDING].tolist()
     requests = findings[findings["source"] == "denial_rates"]["disclosure_request"].tolist()
     for i, rec in enumerate(flagged.to_dict("records")):
