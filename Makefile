@@ -30,7 +30,7 @@ demo: sample
 	  --levels-out reports/quantitative_test_levels.csv
 	$(BIN)/paritykit report --benefits data/sample/benefits.xlsx \
 	  --claims data/sample/claims.parquet --plan data/sample/plan.yaml --out reports/demo
-	@echo "Demo evidence pack written to reports/demo/ (evidence.xlsx, charts/, complaint_letter.*)"
+	@echo "Demo evidence pack written to reports/demo/ (report.pdf|html, evidence.xlsx, charts/, complaint_letter.*)"
 
 docs: install
 	$(BIN)/python scripts/gen_cli_docs.py

@@ -1,9 +1,9 @@
 """The whole pipeline in one call: benefits (and claims) in, an evidence pack out.
 
 :func:`build_evidence_pack` runs load -> validate -> classify -> aggregate -> test, applies
-small-cell suppression, and hands prepared tables to the evidence writers (workbook, charts,
-letter). Everything is first written into a staging folder inside the output folder and moved
-into place only when every file is complete and nothing blocks it
+small-cell suppression, and hands prepared tables to the evidence writers (report document,
+workbook, charts, letter). Everything is first written into a staging folder inside the output
+folder and moved into place only when every file is complete and nothing blocks it
 (:func:`paritykit.safety.publish`), so a failed run leaves no partial pack.
 """
 
@@ -106,7 +106,7 @@ class EvidencePack:
     out_dir : pathlib.Path
         The output folder.
     files : tuple of pathlib.Path
-        Every file written (workbook, charts, letters, manifest).
+        Every file written (report document, workbook, charts, letters, manifest).
     findings : pandas.DataFrame
         The findings, most serious first (the workbook's Summary sheet), columns
         :data:`FINDING_COLUMNS`.
@@ -158,7 +158,7 @@ class EvidencePack:
             lines.append(line if len(line) <= width else line[: width - 3] + "...")
         if len(self.findings) > len(shown):
             lines.append(f"  ... and {len(self.findings) - len(shown)} more finding(s)")
-        lines.append(f"Full findings: {Path(self.out_dir) / 'evidence.xlsx'} (Summary sheet)")
+        lines.append(f"Full findings: {Path(self.out_dir) / 'report.pdf'} and evidence.xlsx")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -213,8 +213,9 @@ def build_evidence_pack(
     Returns
     -------
     EvidencePack
-        ``out_dir/evidence.xlsx``, ``charts/*.png|pdf``, ``complaint_letter.docx|md`` and
-        ``manifest.json`` (every file with its SHA-256).
+        ``out_dir/report.pdf|html`` (the report document), ``evidence.xlsx``,
+        ``charts/*.png|pdf``, ``complaint_letter.docx|md`` and ``manifest.json`` (every file
+        with its SHA-256).
 
     Examples
     --------
@@ -224,8 +225,9 @@ def build_evidence_pack(
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "pack"
     >>> pack = pk.build_evidence_pack(sample_benefits(), plan=sample_plan_facts("SAMPLE-B"),
     ...                               out=out)
-    >>> sorted(p.name for p in pack.files if p.parent == out)
-    ['complaint_letter.docx', 'complaint_letter.md', 'evidence.xlsx', 'manifest.json']
+    >>> sorted(p.name for p in pack.files if p.parent == out)  # doctest: +NORMALIZE_WHITESPACE
+    ['complaint_letter.docx', 'complaint_letter.md', 'evidence.xlsx', 'manifest.json',
+     'report.html', 'report.pdf']
     >>> pack.findings["severity"].iloc[0]
     'noncompliant'
     """
@@ -322,12 +324,24 @@ def _claims_analysis(
     )
     stratified = stratified_test(outcomes, events=C.DENIED, trials=C.CLAIMS, strata=by, alpha=alpha)
     return {
+        "service_period": _service_period(validation.table),
         "validation": validation,
         "outcomes": outcomes,
         "unclassified": unclassified,
         "rates": rates,
         "stratified": stratified,
     }
+
+
+def _service_period(table: Any) -> tuple[dt.date | None, dt.date | None]:
+    """First and last service date of the claim lines analysed (None, None when there are none)."""
+    column = table[C.SERVICE_DATE]
+    row = table.aggregate(first=column.min(), last=column.max()).to_pandas().iloc[0]
+
+    def day(value: Any) -> dt.date | None:
+        return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+    return day(row["first"]), day(row["last"])
 
 
 def _nqtl_sheet_of(benefits: Any) -> str | os.PathLike[str] | None:

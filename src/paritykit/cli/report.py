@@ -46,14 +46,15 @@ __all__ = ["command"]
     "out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder for evidence.xlsx, charts/, complaint_letter.* and manifest.",
+    help="Output folder for report.pdf|html, evidence.xlsx, charts/, complaint_letter.* and "
+    "manifest.",
 )
 @click.option(
     "--date",
     "prepared_on",
     type=click.DateTime(formats=["%Y-%m-%d"]),
     default=None,
-    help="Date on the complaint letter (YYYY-MM-DD; default: today).",
+    help="Date on the report and the complaint letter (YYYY-MM-DD; default: today).",
 )
 @click.option(
     "--no-suppress",
@@ -85,12 +86,12 @@ def command(
     alpha: float,
     correction: str,
 ) -> None:
-    """Build the evidence pack: workbook, charts, complaint letter and manifest.
+    """Build the evidence pack: report, workbook, charts, complaint letter and manifest.
 
     Runs load, validate, classify, aggregate, the quantitative test and the disparity tests,
-    then writes OUT/evidence.xlsx, OUT/charts/*.png|pdf, OUT/complaint_letter.docx|md and
-    OUT/manifest.json. A failed run leaves no partial files. paritykit gives evidence, not
-    legal advice.
+    then writes OUT/report.pdf|html (the report document), OUT/evidence.xlsx,
+    OUT/charts/*.png|pdf, OUT/complaint_letter.docx|md and OUT/manifest.json. A failed run
+    leaves no partial files. paritykit gives evidence, not legal advice.
     """
     from paritykit.report import build_evidence_pack
 

@@ -101,9 +101,43 @@ def write_pack(
     letters = _letters(
         staging, facts, findings, suppress, nqtl=review is not None, prepared_on=prepared_on
     )
-    files = [workbook, *charts, *letters]
+    report = _report_document(
+        staging, facts, qtl, findings, sheets, charts, rates_shown, analysis, suppress, prepared_on
+    )
+    files = [*report, workbook, *charts, *letters]
     manifest = write_manifest(files, staging, inputs)
     return [*files, manifest]
+
+
+def _report_document(
+    staging: Path,
+    facts: Any,
+    qtl: Any,
+    findings: pd.DataFrame,
+    sheets: list[SheetSpec],
+    charts: list[Path],
+    rates: pd.DataFrame | None,
+    analysis: dict[str, Any] | None,
+    suppress: bool,
+    prepared_on: dt.date,
+) -> list[Path]:
+    """The report document (PDF and HTML), worded from the workbook's results and charts."""
+    from paritykit.analysis.jurisdiction import regulators_for
+    from paritykit.evidence.report_document import report_content, write_report_document
+
+    content = report_content(
+        facts=facts,
+        qtl=qtl,
+        findings=findings,
+        sheets=sheets,
+        charts=charts,
+        rates=rates,
+        analysis=analysis,
+        suppress=suppress,
+        prepared_on=prepared_on,
+        regulators=regulators_for(facts),
+    )
+    return write_report_document(content, staging)
 
 
 def _charts(
