@@ -173,7 +173,7 @@ def decode_bytes(raw: bytes, file: str) -> DecodedText:
     >>> d = decode_bytes("caf\\u00e9".encode("latin-1"), "a.csv")
     >>> d.text, d.encoding
     ('café', 'cp1252')
-    >>> decode_bytes("\\ufeffid".encode("utf-16"), "a.csv").text
+    >>> decode_bytes("id".encode("utf-16"), "a.csv").text
     'id'
     """
     bom = sniff_encoding(raw[:4])
