@@ -516,6 +516,8 @@ def _normalize(table: ir.Table, display: str) -> ir.Table:
         if dtype.is_null() or (dtype.is_unknown() and "NULL" in str(dtype)):
             # an all-blank column (a DataFrame column of None, a Parquet column of type null)
             out[col] = value.cast(_NULL_TARGET.get(col, "string"))
+            if col in _AMOUNTS:  # the same checks as a numeric column, on every engine
+                out[RAW_PREFIX + col] = out[col]
         elif col == C.SERVICE_DATE:
             if dtype.is_date():
                 out[col] = value
@@ -531,7 +533,10 @@ def _normalize(table: ir.Table, display: str) -> ir.Table:
             if dtype.is_decimal() and (dtype.scale or 0) <= 2:
                 out[col] = value
             elif dtype.is_numeric() and not dtype.is_boolean():
-                out[col] = value.cast(AMOUNT_TYPE)
+                # keep the number as read: one too large for the amount type (1e300) or NaN
+                # becomes a counted problem line instead of a failed query
+                out[RAW_PREFIX + col] = value
+                out[col] = value.try_cast(AMOUNT_TYPE)
             elif dtype.is_string():
                 raw = _blank_to_null(value)
                 out[RAW_PREFIX + col] = raw
@@ -539,12 +544,22 @@ def _normalize(table: ir.Table, display: str) -> ir.Table:
             else:
                 wrong.append(_wrong_type(col, dtype, "a number (amount in dollars)", display))
         elif col == C.LINE_NUMBER:
+            # a whole number: "2" and "2.0" are 2; "1.5" is not a line number (never rounded)
             if dtype.is_integer():
                 out[col] = value.cast("int64")
-            elif dtype.is_string() or dtype.is_floating() or dtype.is_decimal():
-                raw = _as_text(value) if dtype.is_string() else value.cast("string")
+            elif dtype.is_string():
+                raw = _as_text(value)
+                number = raw.try_cast("float64")
+                whole = ibis.cases(
+                    (number == number.floor(), number.try_cast("int64")), else_=ibis.null("int64")
+                )
                 out[RAW_PREFIX + col] = raw
-                out[col] = raw.try_cast("int64")
+                out[col] = ibis.cases((raw.contains("."), whole), else_=raw.try_cast("int64"))
+            elif dtype.is_floating() or dtype.is_decimal():
+                out[RAW_PREFIX + col] = value
+                out[col] = ibis.cases(
+                    (value == value.floor(), value.try_cast("int64")), else_=ibis.null("int64")
+                )
             else:
                 wrong.append(_wrong_type(col, dtype, "a whole number", display))
         elif col in _TOKENS:

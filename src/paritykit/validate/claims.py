@@ -36,6 +36,8 @@ __all__ = [
     "CHECK_COLUMNS",
     "EXAMPLES_PER_CHECK",
     "EXAMPLE_COLUMNS",
+    "MAX_LINE_AMOUNT",
+    "SERVICE_YEARS",
     "ClaimsValidation",
     "icd10cm_codes",
     "icd10cm_release",
@@ -61,6 +63,12 @@ _TOKEN_VOCAB = {
 }
 _NUMBERS = (C.LINE_NUMBER, C.BILLED_AMOUNT, C.ALLOWED_AMOUNT, C.PAID_AMOUNT, C.DECISION_DAYS)
 _NON_NEGATIVE = (C.BILLED_AMOUNT, C.ALLOWED_AMOUNT, C.PAID_AMOUNT, C.DECISION_DAYS)
+_MONEY = (C.BILLED_AMOUNT, C.ALLOWED_AMOUNT, C.PAID_AMOUNT)
+#: Largest plausible amount on one claim line, in dollars. A larger value is a unit or export
+#: error (cents read as dollars, a number pasted into the wrong column, an overflowed cell).
+MAX_LINE_AMOUNT = 1_000_000_000
+#: Service dates outside these years are export errors (a two-digit year read as year 24).
+SERVICE_YEARS = (1900, 2100)
 
 
 # --- the ICD-10-CM code set ---------------------------------------------------------------
@@ -220,19 +228,78 @@ def _checks(t: ir.Table) -> list[tuple[str, str, str, str, Any, str]]:
                 "bad",
             )
         )
+    if C.SERVICE_DATE in cols:
+        year = t[C.SERVICE_DATE].year()
+        low, high = SERVICE_YEARS
+        out.append(
+            (
+                "service_date_out_of_range",
+                C.SERVICE_DATE,
+                f"a year before {low} or after {high} (a two-digit year read as a four-digit "
+                "one?)",
+                f"a date from {low} to {high} with a four-digit year",
+                _flag((year < low) | (year > high)),
+                "bad",
+            )
+        )
     for col in _NUMBERS:
-        if RAW_PREFIX + col in cols:
-            what = "a whole number" if col == C.LINE_NUMBER else "a number"
+        if col not in cols:
+            continue
+        has_raw = RAW_PREFIX + col in cols
+        failed = raw(col).notnull() & t[col].isnull() if has_raw else None
+        if col == C.LINE_NUMBER:
+            if failed is not None:
+                out.append(
+                    (
+                        f"not_a_number_{col}",
+                        col,
+                        "not a whole number",
+                        "a whole number from 1 up",
+                        _flag(failed),
+                        "bad",
+                    )
+                )
+            continue
+        too_large = None
+        if failed is not None and col in _MONEY:
+            as_float = raw(col).try_cast("float64")
+            finite = as_float.notnull() & ~as_float.isnan() & ~as_float.isinf()
+            # a number, but too large for the amount type (looked at only on failed lines)
+            too_large = ibis.cases((failed, finite), else_=False)
+        if failed is not None:
             out.append(
                 (
                     f"not_a_number_{col}",
                     col,
                     "not a number",
-                    what,
-                    _flag(raw(col).notnull() & t[col].isnull()),
+                    "a number",
+                    _flag(failed & ~too_large) if too_large is not None else _flag(failed),
                     "bad",
                 )
             )
+        if col in _MONEY:
+            big = t[col].abs() > MAX_LINE_AMOUNT
+            out.append(
+                (
+                    f"implausible_{col}",
+                    col,
+                    f"implausibly large (more than {MAX_LINE_AMOUNT:,} dollars on one line)",
+                    f"an amount up to {MAX_LINE_AMOUNT:,} dollars",
+                    _flag(too_large | big) if too_large is not None else _flag(big),
+                    "bad",
+                )
+            )
+    if C.LINE_NUMBER in cols:
+        out.append(
+            (
+                f"not_positive_{C.LINE_NUMBER}",
+                C.LINE_NUMBER,
+                "not a positive line number",
+                "a whole number from 1 up",
+                _flag(t[C.LINE_NUMBER] < 1),
+                "bad",
+            )
+        )
     for col, vocab in _TOKEN_VOCAB.items():
         if col not in cols:
             continue
