@@ -52,6 +52,7 @@ def read_inputs(
 ) -> PracticeInputs:
     """Read 835 files/folders and claims tables in ``paths`` and billing CSVs in ``billing``."""
     from paritykit.load.billing import read_billing_export
+    from paritykit.load.tables import read_parquet_frame
     from paritykit.load.x12 import read_835
 
     if not paths and not billing:
@@ -71,7 +72,7 @@ def read_inputs(
         if path.suffix.lower() in (".parquet", ".pq"):
             if not path.is_file():
                 raise ConfigurationError(f"claims file not found: {path}.")
-            frames.append(pd.read_parquet(path))
+            frames.append(read_parquet_frame(path, "claims table"))
             out.files.append((path, "claims table"))
         else:
             export = read_billing_export(path, mapping=mapping)
