@@ -184,7 +184,7 @@ def decode_bytes(raw: bytes, file: str) -> DecodedText:
         )
     if bom == "utf-16":
         try:
-            return DecodedText(raw.decode("utf-16"), "utf-16", f"{file}: read as UTF-16 text")
+            return DecodedText(raw.decode("utf-16"), "utf-16")
         except UnicodeDecodeError as exc:
             raise InputFileError(
                 f"{file}: the file starts with a UTF-16 byte-order mark but is not valid UTF-16 "
