@@ -419,7 +419,7 @@ def _read_csv(path: Path) -> tuple[pd.DataFrame, list[str]]:
 
 #: Years accepted in export dates; others are export errors (a two-digit year read as 0024).
 DATE_YEARS: Final[tuple[int, int]] = (1900, 2100)
-_TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2}$")
+_TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-](00)?\d{2}$")
 
 
 def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:

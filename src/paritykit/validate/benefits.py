@@ -153,6 +153,7 @@ def validate_benefits(raw: RawTable, *, duplicates: DuplicatePolicy = "raise") -
             "source": raw.file,
             "sheet": raw.sheet,
             "blank_rows": list(raw.blank_rows),
+            "read_notes": list(raw.notes),
             "dropped_duplicates": dropped,
         }
     )

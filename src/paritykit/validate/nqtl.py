@@ -233,6 +233,7 @@ def validate_nqtls(raw: RawTable, *, duplicates: DuplicatePolicy = "raise") -> p
             "source": raw.file,
             "sheet": raw.sheet,
             "blank_rows": list(raw.blank_rows),
+            "read_notes": list(raw.notes),
             "dropped_duplicates": dropped,
         }
     )
@@ -461,6 +462,7 @@ def validate_comparative_analysis(raw: RawTable) -> pd.DataFrame:
             "source": raw.file,
             "sheet": raw.sheet,
             "blank_rows": list(raw.blank_rows),
+            "read_notes": list(raw.notes),
         }
     )
     return frame.reset_index(drop=True)
