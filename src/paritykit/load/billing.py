@@ -51,7 +51,7 @@ from paritykit.errors import (
 from paritykit.load.claims import ColumnMap, scan_claims
 from paritykit.load.tables import CONTROL_CHARACTERS
 from paritykit.load.text import MAX_CONFIG_BYTES, load_yaml, read_csv_text, read_text
-from paritykit.validate.claims import validate_claims
+from paritykit.validate.claims import line_problems, validate_claims
 from paritykit.validate.problems import did_you_mean
 from paritykit.vocab import CLAIM_STATUSES, CLAIM_TYPES, NETWORK_STATUSES, normalize_token
 
@@ -613,18 +613,18 @@ def read_billing_export(
     if validation.excluded_lines:
         passed = validation.table.select(C.MEMBER_ID).to_pandas()[C.MEMBER_ID]
         kept_rows = {int(v) for v in passed}
-        failing = checks[(checks[C.LINES] > 0) & (checks[C.ACTION] == "excluded")]
-        reason = "fails the claims contract: " + "; ".join(
-            f"{r.column} {r.problem}" for r in failing.itertuples(index=False)
-        )
+        # each excluded line with its own reasons (billing exports are small)
+        per_line = line_problems(scan_claims(stand_in), C.MEMBER_ID)
         for row in sorted(set(frame.index) - kept_rows):
+            mine = per_line[per_line[C.MEMBER_ID] == str(row)]
             excluded.append(
                 {
                     "row": int(row),
                     C.CLAIM_ID: frame.at[row, C.CLAIM_ID],
-                    "column": None,
-                    "value": None,
-                    "reason": reason,
+                    "column": ", ".join(dict.fromkeys(mine["column"])) or None,
+                    "value": ", ".join(dict.fromkeys(str(v) for v in mine["value"])) or None,
+                    "reason": "fails the claims contract: "
+                    + "; ".join(f"{r.column} {r.problem}" for r in mine.itertuples(index=False)),
                 }
             )
     typed_source = contract.loc[sorted(kept_rows)].copy()

@@ -41,6 +41,7 @@ __all__ = [
     "ClaimsValidation",
     "icd10cm_codes",
     "icd10cm_release",
+    "line_problems",
     "validate_claims",
 ]
 
@@ -235,8 +236,7 @@ def _checks(t: ir.Table) -> list[tuple[str, str, str, str, Any, str]]:
             (
                 "service_date_out_of_range",
                 C.SERVICE_DATE,
-                f"a year before {low} or after {high} (a two-digit year read as a four-digit "
-                "one?)",
+                f"a year before {low} or after {high} (a two-digit year read as a four-digit one?)",
                 f"a date from {low} to {high} with a four-digit year",
                 _flag((year < low) | (year > high)),
                 "bad",
@@ -467,6 +467,63 @@ def validate_claims(
         source=source,
         icd10cm=icd10cm_release(),
     )
+
+
+def line_problems(claims: ir.Table, key: str) -> pd.DataFrame:
+    """Return, for every line failing a contract check, which checks it fails and its values.
+
+    Meant for small inputs (billing exports) where each excluded line is listed with its own
+    reason; :func:`validate_claims` gives counts and examples for inputs of any size.
+
+    Parameters
+    ----------
+    claims : ibis Table
+        Lines from :func:`paritykit.scan_claims`.
+    key : str
+        The column identifying a line in the result (for example one carrying the CSV line).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key``, ``column``, ``value`` (as read) and ``problem``; one row per failing
+        check of a failing line.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from paritykit.load.claims import scan_claims
+    >>> df = pd.DataFrame({"claim_id": ["c1", "c2"], "line_number": ["1", "1.5"],
+    ...     "plan_id": ["p", "p"], "service_date": ["2024-01-05", "2024-01-06"],
+    ...     "diagnosis_code": ["F32.9", "F32.9"], "claim_type": ["professional"] * 2,
+    ...     "network_status": ["in", "in"], "status": ["paid", "paid"],
+    ...     "billed_amount": ["100", "80"], "allowed_amount": ["60", "0"]})
+    >>> line_problems(scan_claims(df), "claim_id").values.tolist()
+    [['c2', 'line_number', '1.5', 'not a whole number']]
+    """
+    icd = _icd_table()
+    joined = claims.left_join(icd, claims[C.DIAGNOSIS_CODE] == icd[_ICD_CODE]).drop(_ICD_CODE)
+    checks = [c for c in _checks(joined) if c[5] == "bad"]
+    cols = set(joined.columns)
+    flags = {f"_f{i}": expr for i, (*_, expr, _kind) in enumerate(checks)}
+    values = {
+        f"_v{i}": joined[RAW_PREFIX + col if RAW_PREFIX + col in cols else col].cast("string")
+        for i, (_, col, *_rest) in enumerate(checks)
+    }
+    any_bad = ibis.literal(False)
+    for expr in flags.values():
+        any_bad = any_bad | expr
+    frame = (
+        joined.filter(any_bad)
+        .select(joined[key].cast("string").name(key), **flags, **values)
+        .to_pandas()
+    )
+    rows = []
+    for rec in frame.to_dict("records"):
+        for i, (_, col, problem, _expected, _expr, _kind) in enumerate(checks):
+            if rec[f"_f{i}"]:
+                rows.append({key: rec[key], "column": col, "value": rec[f"_v{i}"],
+                             "problem": problem})  # fmt: skip
+    return pd.DataFrame(rows, columns=[key, "column", "value", "problem"])
 
 
 def _raise(
