@@ -132,3 +132,24 @@ def test_amount_too_large_in_billing_export_is_excluded_and_counted(tmp_path):
     assert export.claims["claim_id"].tolist() == ["TN-2"]
     assert export.excluded["row"].tolist() == [2]
     assert "paid_amount implausibly large" in export.excluded.loc[0, "reason"]
+
+
+def test_implausible_review_interval_is_reported():
+    import pandas as pd
+
+    base = {
+        "plan_id": "P",
+        "classification": "inpatient_in_network",
+        "nqtl_type": "concurrent_review",
+        "applies": True,
+        "factors": "high cost",
+        "evidentiary_standards": "cost per episode above $5,000",
+    }
+    frame = pd.DataFrame(
+        [dict(base, side="mhsud", review_interval_days=1e9), dict(base, side="ms")]
+    )
+    with pytest.raises(pk.DataValidationError) as info:
+        pk.read_nqtls(frame)
+    record = info.value.problems.iloc[0]
+    assert record["column"] == "review_interval_days" and record["row"] == 1
+    assert "implausibly long (more than 3,650 days)" in record["problem"]

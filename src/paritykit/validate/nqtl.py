@@ -176,7 +176,13 @@ def _parse_interval(value: object) -> tuple[float | None, str | None]:
         days = float(match.group(1))
     if not np.isfinite(days) or days <= 0:
         return None, "not a positive number of days"
+    if days > MAX_REVIEW_INTERVAL_DAYS:
+        return None, f"implausibly long (more than {MAX_REVIEW_INTERVAL_DAYS:,} days)"
     return days, None
+
+
+#: Longest plausible review interval: ten years (a longer one is a unit or typing error).
+MAX_REVIEW_INTERVAL_DAYS = 3650
 
 
 def validate_nqtls(raw: RawTable, *, duplicates: DuplicatePolicy = "raise") -> pd.DataFrame:
