@@ -57,3 +57,47 @@ def test_latin1_plan_facts_are_read(tmp_path):
     path.write_bytes(corpus.PLAN_FACTS.replace("Example", "Exâmple").encode("latin-1"))
     facts = pk.read_plan_facts(path)
     assert facts.plan_name == "Exâmple Health Plan"
+
+
+def test_notes_are_one_warning_line_on_the_command_line(tmp_path):
+    import warnings as w
+
+    import paritykit as pk
+
+    path = corpus.hidden_benefits_sheet(tmp_path)
+    with w.catch_warnings():
+        w.simplefilter("always", pk.ParityKitWarning)  # also under pytest -W ignore
+        result = run(["qtl", path])
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("Warning:")]
+    assert warnings == [
+        f"Warning: {path}: sheet 'Benefits' is hidden and was not read; read the visible sheet "
+        "'Benefits 2026' instead (pass sheet='Benefits' to read the hidden one)."
+    ]
+    assert "ParityKitWarning" not in result.output
+
+
+def test_every_corpus_file_gives_a_message_not_a_traceback(tmp_path):
+    """Each hostile table through ``paritykit qtl``: a result or one Error: line naming it."""
+    makers = [
+        corpus.million_char_field_benefits,
+        corpus.utf16_benefits,
+        corpus.cut_short_csv,
+        corpus.cut_short_utf8,
+        corpus.cut_short_xlsx,
+        corpus.garbage_parquet,
+        corpus.duplicated_header_csv,
+        corpus.decimal_comma_benefits,
+        corpus.uncached_formula_workbook,
+        corpus.control_character_benefits,
+        corpus.latin1_export,
+        corpus.plan_facts_bomb,
+    ]
+    for make in makers:
+        folder = tmp_path / make.__name__
+        folder.mkdir()
+        path = make(folder)
+        result = run(["qtl", path])
+        if result.exit_code:
+            line = error_line(result)
+            assert str(path) in line, (make.__name__, line)
