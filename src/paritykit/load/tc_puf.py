@@ -607,9 +607,12 @@ def read_tc_puf(path: str | os.PathLike[str]) -> TcPuf:
     try:
         workbook = openpyxl.load_workbook(file_path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types
+        hint = ""
+        if "zip" in str(exc).lower():
+            hint = " The file is not a complete .xlsx: it may be cut short (download it again)."
         raise InputFileError(
             f"{file}: could not be opened as an Excel workbook ({exc}). Expected the TC-PUF "
-            ".xlsx file as published by CMS."
+            f".xlsx file as published by CMS.{hint}"
         ) from exc
 
     problems = _Problems(file)
