@@ -411,11 +411,22 @@ class CsvText:
     notes: tuple[str, ...] = ()
 
 
-def _first_line(text: str) -> str:
-    for line in io.StringIO(text, newline=None):
-        if line.strip():
-            return line
-    return ""
+def _sample_delimiter(text: str, lines: int = 30, width: int = 20_000) -> str:
+    """Guess the delimiter from the first non-blank lines (a title row above the header has few
+    delimiters; the header and the rows below it have many). Each line is cut at ``width``
+    characters, so the guess stays linear however long a field is."""
+    votes: dict[str, int] = {}
+    seen = 0
+    for line in io.StringIO(text[: lines * width], newline=None):
+        if not line.strip():
+            continue
+        delimiter = guess_delimiter(line[:width])
+        if any(ch in line for ch in ",;\t|"):
+            votes[delimiter] = votes.get(delimiter, 0) + 1
+        seen += 1
+        if seen >= lines:
+            break
+    return max(votes, key=lambda d: (votes[d], d == ",")) if votes else ","
 
 
 def read_csv_text(
@@ -461,7 +472,7 @@ def read_csv_text(
     decoded = decode_bytes(p.read_bytes(), str(p))
     text = decoded.text
     if delimiter is None:
-        delimiter = guess_delimiter(_first_line(text))
+        delimiter = _sample_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: list[list[str]] = []
     header: list[str] = []
