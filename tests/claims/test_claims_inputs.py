@@ -86,7 +86,7 @@ def test_parquet_with_wrong_types(tmp_path) -> None:
 
 def test_truncated_parquet_and_missing_file(tmp_path) -> None:
     (tmp_path / "cut.parquet").write_bytes(b"PAR1 not really")
-    with pytest.raises(InputFileError, match="cannot read claims PARQUET"):
+    with pytest.raises(InputFileError, match="the Parquet file is cut short"):
         pk.scan_claims(tmp_path / "cut.parquet")
     with pytest.raises(InputFileError, match="claims file not found"):
         pk.scan_claims(tmp_path / "nope.csv")

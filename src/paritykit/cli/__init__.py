@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 
 import click
 
 from paritykit._version import __version__
-from paritykit.errors import ParityKitError
+from paritykit.errors import ParityKitError, ParityKitWarning
 
 __all__ = ["COMMAND_MODULES", "cli", "main"]
 
@@ -38,7 +39,9 @@ class _Group(click.Group):
 
     def invoke(self, ctx: click.Context) -> object:
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning  # notes as one "Warning: ..." line
+                return super().invoke(ctx)
         except ParityKitError as exc:
             raise click.ClickException(one_line(exc)) from None
         except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
@@ -46,6 +49,14 @@ class _Group(click.Group):
         except OSError as exc:  # name too long, a file where a folder must be, disk full ...
             where = f": {exc.filename}" if exc.filename else ""
             raise click.ClickException(f"{exc.strerror or exc}{where}") from None
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None):  # type: ignore[no-untyped-def]
+    """Print paritykit's notes as ``Warning: ...`` on stderr; other warnings as Python does."""
+    if issubclass(category, ParityKitWarning):
+        click.echo(f"Warning: {one_line(message)}", err=True)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 def one_line(exc: BaseException, limit: int = 4000) -> str:

@@ -190,6 +190,7 @@ def read_inputs(
     import pandas as pd
 
     from paritykit.load.billing import read_billing_export
+    from paritykit.load.tables import read_parquet_frame
     from paritykit.load.x12 import read_835
 
     if not paths and not billing:
@@ -211,7 +212,7 @@ def read_inputs(
         if path.suffix.lower() in (".parquet", ".pq"):
             if not path.is_file():
                 raise ConfigurationError(f"claims file not found: {path}.")
-            frames.append(pd.read_parquet(path))
+            frames.append(read_parquet_frame(path, "claims table"))
             out.files.append((path, "claims table"))
         else:
             export = read_billing_export(path, mapping=mapping)

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import html
 import os
+import re
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -44,9 +46,12 @@ from paritykit.errors import (
     ConfigurationError,
     DataValidationError,
     InputFileError,
+    ParityKitWarning,
 )
 from paritykit.load.claims import ColumnMap, scan_claims
-from paritykit.validate.claims import validate_claims
+from paritykit.load.tables import CONTROL_CHARACTERS
+from paritykit.load.text import MAX_CONFIG_BYTES, load_yaml, read_csv_text, read_text
+from paritykit.validate.claims import line_problems, validate_claims
 from paritykit.validate.problems import did_you_mean
 from paritykit.vocab import CLAIM_STATUSES, CLAIM_TYPES, NETWORK_STATUSES, normalize_token
 
@@ -252,7 +257,10 @@ def load_billing_mapping(
         raise ConfigurationError(
             f"billing mapping {path} has suffix {suffix!r}; expected .yaml, .yml or .toml."
         )
-    return _parse_mapping(path.read_text(encoding="utf-8"), suffix, path.stem, str(path))
+    decoded = read_text(path, what="billing mapping", max_bytes=MAX_CONFIG_BYTES)
+    if decoded.note:
+        warnings.warn(decoded.note, ParityKitWarning, stacklevel=2)
+    return _parse_mapping(decoded.text, suffix, path.stem, str(path))
 
 
 def _parse_mapping(text: str, suffix: str, name: str, source: str) -> BillingMapping:
@@ -262,11 +270,10 @@ def _parse_mapping(text: str, suffix: str, name: str, source: str) -> BillingMap
 
             data = tomllib.loads(text)
         else:
-            import yaml
-
-            data = yaml.safe_load(text)
-    except Exception as exc:
-        raise ConfigurationError(f"cannot parse billing mapping {source}: {exc}") from exc
+            data = load_yaml(text, source)
+    except Exception as exc:  # TOML and YAML parser errors, YAML limits
+        detail = " ".join(str(exc).split())
+        raise ConfigurationError(f"cannot parse billing mapping {source}: {detail}") from exc
     if not isinstance(data, dict):
         raise ConfigurationError(
             f"billing mapping {source} holds {type(data).__name__}; expected a table with "
@@ -362,31 +369,76 @@ def _resolve_headers(
     return chosen, notes
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _read_csv(path: Path) -> tuple[pd.DataFrame, list[str]]:
+    """Return the export's cells as text (blank cells None) and notes on what was changed."""
     if not path.is_file():
         raise InputFileError(f"billing export not found: {path}; expected a CSV file.")
     if path.stat().st_size == 0:
         raise InputFileError(
             f"billing export {path} is empty (0 bytes); expected a CSV with a header row."
         )
-    try:
-        frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", sep=None, engine="python"
-        )
-    except Exception as exc:
-        first = " ".join(str(exc).split())[:300]
-        raise InputFileError(
-            f"cannot read billing export {path} as CSV: {first}. Re-export it as CSV (comma- or "
-            "tab-separated, with one header row)."
-        ) from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame.apply(lambda s: s.str.strip().replace("", None))
+    text = read_csv_text(path, what="billing export")
+    notes = list(text.notes)
+    for note in notes:
+        warnings.warn(note, ParityKitWarning, stacklevel=3)
+    records = [r for r in text.rows if any(c.strip() for c in r)]
+    if not records:
+        raise InputFileError(f"billing export {path} has no header row (only blank lines).")
+    header = [CONTROL_CHARACTERS.sub("", c).strip() for c in records[0]]
+    seen: dict[str, int] = {}
+    for i, h in enumerate(header):
+        if h in seen and h:
+            raise InputFileError(
+                f"billing export {path}: the header names the column {h!r} twice (columns "
+                f"{seen[h] + 1} and {i + 1}); each column must appear once. Delete or rename "
+                "one of them in the export."
+            )
+        seen[h] = i
+    width = len(header)
+    rows: list[list[str | None]] = []
+    cleaned = 0
+    for number, record in enumerate(records[1:], start=2):
+        if len(record) > width and any(c.strip() for c in record[width:]):
+            raise InputFileError(
+                f"billing export {path}: line {number} has {len(record)} fields but the header "
+                f"has {width}; a value holds an unquoted delimiter ({text.delimiter!r}), or the "
+                "line was broken. Re-export the file as CSV."
+            )
+        cells: list[str | None] = []
+        for cell in (record + [""] * width)[:width]:
+            if CONTROL_CHARACTERS.search(cell):
+                cell = CONTROL_CHARACTERS.sub("", cell)
+                cleaned += 1
+            cells.append(cell.strip() or None)
+        rows.append(cells)
+    if cleaned:
+        notes.append(f"removed control characters (invisible characters) from {cleaned} cell(s)")
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    return frame, notes
+
+
+#: Years accepted in export dates; others are export errors (a two-digit year read as 0024).
+DATE_YEARS: Final[tuple[int, int]] = (1900, 2100)
+_TWO_DIGIT_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-](00)?\d{2}$")
 
 
 def _parse_dates(values: pd.Series, date_format: str | None) -> pd.Series:
-    if date_format:
-        return pd.to_datetime(values, format=date_format, errors="coerce")
-    return pd.to_datetime(values, format="ISO8601", errors="coerce")
+    fmt = date_format or "ISO8601"
+    parsed = pd.to_datetime(values, format=fmt, errors="coerce")
+    years = parsed.dt.year
+    outside = parsed.notna() & ((years < DATE_YEARS[0]) | (years > DATE_YEARS[1]))
+    # Out-of-range years become "not a date" (pandas cannot hold years before 1677 anyway).
+    return parsed.where(~outside).astype("datetime64[ns]")
+
+
+def _date_hint(values: pd.Series, date_format: str | None) -> str:
+    """Advice when unreadable dates are written with two-digit years."""
+    if any(_TWO_DIGIT_YEAR.match(str(v)) for v in values.dropna().head(50)):
+        return (
+            "; the export writes two-digit years: set date_format in the mapping to a format "
+            f"with %y (for example '%m/%d/%y') instead of {date_format or 'ISO (YYYY-MM-DD)'!r}"
+        )
+    return ""
 
 
 def read_billing_export(
@@ -468,8 +520,9 @@ def read_billing_export(
     )
     p = Path(path)
     display = str(p)
-    raw = _read_csv(p)
+    raw, read_notes = _read_csv(p)
     chosen, notes = _resolve_headers(list(raw.columns), cmap, display)
+    notes = read_notes + notes
     frame = pd.DataFrame({col: raw[src] for col, src in chosen.items()})
     frame.index = pd.RangeIndex(2, len(frame) + 2)  # CSV line numbers (header = line 1)
     excluded: list[dict[str, object]] = []
@@ -495,11 +548,14 @@ def read_billing_export(
     for col in (C.SERVICE_DATE, *_DATE_EXTRAS):
         if col in frame.columns:
             parsed = _parse_dates(frame[col], cmap.date_format)
+            bad = frame[col].notna() & parsed.isna()
+            hint = _date_hint(frame.loc[bad, col], cmap.date_format) if bad.any() else ""
             if col == C.SERVICE_DATE:
                 iso = parsed.dt.strftime("%Y-%m-%d")
                 frame[col] = iso.where(parsed.notna(), frame[col])
+                if hint:
+                    notes.append(f"{col}: {int(bad.sum())} value(s) not read as dates{hint}")
             else:
-                bad = frame[col].notna() & parsed.isna()
                 for row in frame.index[bad]:
                     excluded.append(
                         {
@@ -507,7 +563,8 @@ def read_billing_export(
                             C.CLAIM_ID: frame.at[row, C.CLAIM_ID],
                             "column": col,
                             "value": frame.at[row, col],
-                            "reason": f"not a date (expected {cmap.date_format or 'YYYY-MM-DD'})",
+                            "reason": f"not a date (expected {cmap.date_format or 'YYYY-MM-DD'}"
+                            f" with a year from {DATE_YEARS[0]} to {DATE_YEARS[1]}){hint}",
                         }
                     )
                 frame[col] = parsed
@@ -556,18 +613,18 @@ def read_billing_export(
     if validation.excluded_lines:
         passed = validation.table.select(C.MEMBER_ID).to_pandas()[C.MEMBER_ID]
         kept_rows = {int(v) for v in passed}
-        failing = checks[(checks[C.LINES] > 0) & (checks[C.ACTION] == "excluded")]
-        reason = "fails the claims contract: " + "; ".join(
-            f"{r.column} {r.problem}" for r in failing.itertuples(index=False)
-        )
+        # each excluded line with its own reasons (billing exports are small)
+        per_line = line_problems(scan_claims(stand_in), C.MEMBER_ID)
         for row in sorted(set(frame.index) - kept_rows):
+            mine = per_line[per_line[C.MEMBER_ID] == str(row)]
             excluded.append(
                 {
                     "row": int(row),
                     C.CLAIM_ID: frame.at[row, C.CLAIM_ID],
-                    "column": None,
-                    "value": None,
-                    "reason": reason,
+                    "column": ", ".join(dict.fromkeys(mine["column"])) or None,
+                    "value": ", ".join(dict.fromkeys(str(v) for v in mine["value"])) or None,
+                    "reason": "fails the claims contract: "
+                    + "; ".join(f"{r.column} {r.problem}" for r in mine.itertuples(index=False)),
                 }
             )
     typed_source = contract.loc[sorted(kept_rows)].copy()

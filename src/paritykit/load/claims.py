@@ -19,9 +19,11 @@ code prefix (``CO-50`` -> ``50``) and keep the first code of a list.
 from __future__ import annotations
 
 import glob
+import gzip
 import os
 import tomllib
 import uuid
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +33,20 @@ import ibis
 import ibis.expr.datatypes as dt
 
 from paritykit import columns as C
-from paritykit.errors import ConfigurationError, DataValidationError, InputFileError
+from paritykit.errors import (
+    ConfigurationError,
+    DataValidationError,
+    InputFileError,
+    ParityKitWarning,
+)
+from paritykit.load.text import (
+    MAX_CONFIG_BYTES,
+    decode_bytes,
+    guess_delimiter,
+    load_yaml,
+    read_text,
+    sniff_encoding,
+)
 from paritykit.vocab import (
     CLAIM_STATUSES,
     CLAIM_TYPES,
@@ -181,11 +196,9 @@ def load_column_map(path: str | os.PathLike[str]) -> ColumnMap:
     suffix = path.suffix.lower()
     try:
         if suffix in (".yaml", ".yml"):
-            import yaml
-
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = load_yaml(_config_text(path), str(path))
         elif suffix == ".toml":
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(_config_text(path))
         else:
             raise ConfigurationError(
                 f"column map {path} has suffix {suffix!r}; expected .yaml, .yml or .toml."
@@ -202,6 +215,13 @@ def load_column_map(path: str | os.PathLike[str]) -> ColumnMap:
             "contract column -> header (optionally under 'columns')."
         )
     return ColumnMap({str(k): str(v) for k, v in data.items()}, name=str(path))
+
+
+def _config_text(path: Path) -> str:
+    decoded = read_text(path, what="column map", max_bytes=MAX_CONFIG_BYTES)
+    if decoded.note:
+        warnings.warn(decoded.note, ParityKitWarning, stacklevel=3)
+    return decoded.text
 
 
 def _as_column_map(
@@ -318,13 +338,87 @@ def _resolve_files(source: str | os.PathLike[str]) -> tuple[list[str], str, str]
         raise InputFileError(
             f"claims source {text} mixes CSV and Parquet files; point at one kind at a time."
         )
+    kind = kinds.pop() or "csv"
     for f in files:
         if os.path.getsize(f) == 0:
             raise InputFileError(
                 f"claims file {f} is empty (0 bytes); expected a CSV with a header row or a "
                 "Parquet file. Re-export the file."
             )
-    return files, kinds.pop() or "csv", text
+        if kind == "csv":
+            _check_csv_head(f)
+        else:
+            _check_parquet_ends(f)
+    return files, kind, text
+
+
+#: Bytes of a claims CSV read up front to check its encoding and header.
+_HEAD_BYTES = 1 << 16
+
+
+def _check_csv_head(file: str) -> None:
+    """Refuse, by name, encodings the engine cannot read, and a header naming a column twice."""
+    opener = gzip.open if file.lower().endswith(".gz") else open
+    try:
+        with opener(file, "rb") as handle:
+            head = handle.read(_HEAD_BYTES)
+    except OSError as exc:
+        raise InputFileError(f"cannot read claims CSV {file}: {exc}") from exc
+    bom = sniff_encoding(head)
+    if bom in ("utf-16", "utf-32"):
+        raise InputFileError(
+            f"claims CSV {file} is {bom.upper()} text (it starts with a {bom.upper()} byte-order "
+            'mark); claims CSV files must be UTF-8. Save it as UTF-8 ("CSV UTF-8" in Excel), '
+            "or convert it with iconv -f UTF-16 -t UTF-8."
+        )
+    # the decoder refuses UTF-16 without a BOM and binary data by name; a character cut at
+    # the end of the sample is not the end of the file
+    cut = len(head) == _HEAD_BYTES
+    sample = head.rsplit(b"\n", 1)[0] if cut and b"\n" in head else head
+    decoded = decode_bytes(sample, file)
+    if decoded.encoding in ("cp1252", "latin-1"):
+        where = decoded.note.rsplit("not UTF-8 ", 1)[-1].split(";")[0] if decoded.note else ""
+        raise InputFileError(
+            f"claims CSV {file} is not UTF-8 text {where}; claims CSV files must be UTF-8 "
+            "(it looks like Windows-1252 or Latin-1). Save it as UTF-8, or convert it with "
+            "iconv -f WINDOWS-1252 -t UTF-8."
+        )
+    text = decoded.text
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if not first:
+        return
+    import csv
+    import io
+
+    header = next(csv.reader(io.StringIO(first), delimiter=guess_delimiter(first)), [])
+    seen: dict[str, int] = {}
+    for i, name in enumerate(h.strip() for h in header):
+        if name and name in seen:
+            raise InputFileError(
+                f"claims CSV {file}: the header names the column {name!r} twice (columns "
+                f"{seen[name] + 1} and {i + 1}); each column must appear once. Delete or rename "
+                "one of them."
+            )
+        seen[name] = i
+
+
+def _check_parquet_ends(file: str) -> None:
+    """Name a Parquet file cut short (no footer) instead of passing on the engine's error."""
+    size = os.path.getsize(file)
+    with open(file, "rb") as handle:
+        head = handle.read(4)
+        handle.seek(max(size - 4, 0))
+        tail = handle.read(4)
+    if head != b"PAR1":
+        raise InputFileError(
+            f"claims file {file} is not a Parquet file (it does not start with 'PAR1'). Check "
+            "the file's suffix, or export it as Parquet again."
+        )
+    if tail != b"PAR1" or size < 12:
+        raise InputFileError(
+            f"claims file {file}: the Parquet file is cut short (it does not end with the "
+            f"Parquet footer 'PAR1'; {size:,} bytes); copy or export it again."
+        )
 
 
 def _read_files(con: BaseBackend, files: list[str], kind: str, display: str) -> ir.Table:
@@ -516,6 +610,8 @@ def _normalize(table: ir.Table, display: str) -> ir.Table:
         if dtype.is_null() or (dtype.is_unknown() and "NULL" in str(dtype)):
             # an all-blank column (a DataFrame column of None, a Parquet column of type null)
             out[col] = value.cast(_NULL_TARGET.get(col, "string"))
+            if col in _AMOUNTS:  # the same checks as a numeric column, on every engine
+                out[RAW_PREFIX + col] = out[col]
         elif col == C.SERVICE_DATE:
             if dtype.is_date():
                 out[col] = value
@@ -531,7 +627,10 @@ def _normalize(table: ir.Table, display: str) -> ir.Table:
             if dtype.is_decimal() and (dtype.scale or 0) <= 2:
                 out[col] = value
             elif dtype.is_numeric() and not dtype.is_boolean():
-                out[col] = value.cast(AMOUNT_TYPE)
+                # keep the number as read: one too large for the amount type (1e300) or NaN
+                # becomes a counted problem line instead of a failed query
+                out[RAW_PREFIX + col] = value
+                out[col] = value.try_cast(AMOUNT_TYPE)
             elif dtype.is_string():
                 raw = _blank_to_null(value)
                 out[RAW_PREFIX + col] = raw
@@ -539,12 +638,22 @@ def _normalize(table: ir.Table, display: str) -> ir.Table:
             else:
                 wrong.append(_wrong_type(col, dtype, "a number (amount in dollars)", display))
         elif col == C.LINE_NUMBER:
+            # a whole number: "2" and "2.0" are 2; "1.5" is not a line number (never rounded)
             if dtype.is_integer():
                 out[col] = value.cast("int64")
-            elif dtype.is_string() or dtype.is_floating() or dtype.is_decimal():
-                raw = _as_text(value) if dtype.is_string() else value.cast("string")
+            elif dtype.is_string():
+                raw = _as_text(value)
+                number = raw.try_cast("float64")
+                whole = ibis.cases(
+                    (number == number.floor(), number.try_cast("int64")), else_=ibis.null("int64")
+                )
                 out[RAW_PREFIX + col] = raw
-                out[col] = raw.try_cast("int64")
+                out[col] = ibis.cases((raw.contains("."), whole), else_=raw.try_cast("int64"))
+            elif dtype.is_floating() or dtype.is_decimal():
+                out[RAW_PREFIX + col] = value
+                out[col] = ibis.cases(
+                    (value == value.floor(), value.try_cast("int64")), else_=ibis.null("int64")
+                )
             else:
                 wrong.append(_wrong_type(col, dtype, "a whole number", display))
         elif col in _TOKENS:

@@ -9,15 +9,18 @@ row, column, value, expected), like every other paritykit input.
 from __future__ import annotations
 
 import dataclasses
+import io
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from paritykit import columns as C
-from paritykit.errors import InputFileError
-from paritykit.load.tables import read_raw_table
+from paritykit.errors import InputFileError, ParityKitWarning
+from paritykit.load.tables import read_parquet_frame, read_raw_table
+from paritykit.load.text import MAX_CONFIG_BYTES, MAX_TABLE_BYTES, load_yaml, read_text
 from paritykit.validate.nqtl import (
     ANALYSIS_CONTRACT_NAME,
     NQTL_CONTRACT_NAME,
@@ -181,16 +184,14 @@ def read_comparative_analysis(
 
 
 def _load_yaml(path: Path) -> Any:
-    import yaml
-
     if not path.exists():
         raise InputFileError(f"{path}: no such file")
     if path.stat().st_size == 0:
         raise InputFileError(f"{path}: the file is empty (0 bytes)")
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        raise InputFileError(f"{path}: not valid YAML ({exc})") from exc
+    decoded = read_text(path, what="comparative analysis", max_bytes=MAX_CONFIG_BYTES)
+    if decoded.note:
+        warnings.warn(decoded.note, ParityKitWarning, stacklevel=3)
+    return load_yaml(decoded.text, str(path))
 
 
 def _entries_frame(data: dict[str, Any] | list[dict[str, Any]], name: str) -> pd.DataFrame:
@@ -258,12 +259,13 @@ def read_outcome_summary(source: str | os.PathLike[str] | pd.DataFrame) -> pd.Da
         raise InputFileError(f"{path}: the file is empty (0 bytes)")
     suffix = path.suffix.lower()
     try:
-        if suffix == ".csv":
-            return pd.read_csv(path)
+        if suffix in (".csv", ".json"):
+            decoded = read_text(path, what="outcome summary", max_bytes=MAX_TABLE_BYTES)
+            if suffix == ".csv":
+                return pd.read_csv(io.StringIO(decoded.text))
+            return pd.read_json(io.StringIO(decoded.text), orient="records")
         if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        if suffix == ".json":
-            return pd.read_json(path, orient="records")
+            return read_parquet_frame(path, "outcome summary")
     except (ValueError, OSError) as exc:
         raise InputFileError(f"{path}: not a readable outcome summary ({exc})") from exc
     raise InputFileError(

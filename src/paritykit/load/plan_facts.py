@@ -139,19 +139,30 @@ def read_plan_facts(source: str | os.PathLike[str] | dict[str, object]) -> PlanF
 
 
 def _read_file(path: Path) -> dict[str, object]:
+    from paritykit.load.text import MAX_CONFIG_BYTES, load_yaml, read_text
+
     suffix = path.suffix.lower()
     text_kinds = (".yaml", ".yml", ".toml", ".json")
-    if suffix in text_kinds and not path.read_bytes().strip():
-        raise InputFileError(f"{path}: the file is empty")
+    text = ""
+    if suffix in text_kinds:
+        # one decoder and size limit for every text input (paritykit.load.text)
+        decoded = read_text(path, what="plan facts", max_bytes=MAX_CONFIG_BYTES)
+        if decoded.note:
+            import warnings
+
+            from paritykit.errors import ParityKitWarning
+
+            warnings.warn(decoded.note, ParityKitWarning, stacklevel=3)
+        text = decoded.text
+        if not text.strip():
+            raise InputFileError(f"{path}: the file is empty")
     try:
         if suffix in (".yaml", ".yml"):
-            import yaml
-
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+            loaded = load_yaml(text, str(path))
         elif suffix == ".toml":
-            loaded = tomllib.loads(path.read_text(encoding="utf-8"))
+            loaded = tomllib.loads(text)
         elif suffix == ".json":
-            loaded = json.loads(path.read_text(encoding="utf-8"))
+            loaded = json.loads(text)
         elif suffix in (".xlsx", ".xlsm"):
             from paritykit.load.tables import read_raw_table
 

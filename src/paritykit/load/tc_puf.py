@@ -80,6 +80,10 @@ NOT_IN_RELEASE: Final = "not_in_release"
 _YES_NO: Final[dict[str, bool]] = {"yes": True, "y": True, "no": False, "n": False}
 _HEADER_KEYS: Final[tuple[str, ...]] = ("state", "issuer_id", "plan_id")
 _HEADER_SEARCH_ROWS: Final = 10
+#: Largest plausible count in a TC-PUF cell (claims or enrollment of one issuer or plan in
+#: one year): 1,000,000,000,000, far above all US claims in a year. A larger number (an
+#: overflowed or mistyped cell) would swamp every total and rate it enters, so it is a problem.
+MAX_TC_PUF_COUNT: Final = 1_000_000_000_000
 
 
 def _norm(header: object) -> str:
@@ -408,7 +412,7 @@ def _number(value: object, problems: _Problems, row: int, header: str) -> tuple[
     if isinstance(value, int | float):
         if isinstance(value, float) and math.isnan(value):
             return math.nan, BLANK
-        return float(value), None
+        return _plausible(float(value), value, problems, row, header)
     text = str(value).strip()
     if text == "":
         return math.nan, BLANK
@@ -416,8 +420,14 @@ def _number(value: object, problems: _Problems, row: int, header: str) -> tuple[
         return math.nan, text
     if text.upper() == "N/A":
         return math.nan, "N/A"
+    if "," in text and not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", text):
+        problems.add(
+            row, header, value, "written with a decimal comma or misplaced thousands separators",
+            "a count such as 1234 or 1,234",
+        )  # fmt: skip
+        return math.nan, None
     try:
-        return float(text.replace(",", "")), None
+        return _plausible(float(text.replace(",", "")), value, problems, row, header)
     except ValueError:
         problems.add(
             row, header, value, "not a number or a known marker",
@@ -426,12 +436,28 @@ def _number(value: object, problems: _Problems, row: int, header: str) -> tuple[
         return math.nan, None
 
 
+def _plausible(
+    number: float, value: object, problems: _Problems, row: int, header: str
+) -> tuple[float, str | None]:
+    """Return (number, None), or report a count that cannot be right."""
+    if not math.isfinite(number) or abs(number) > MAX_TC_PUF_COUNT:
+        problems.add(
+            row, header, value, f"implausibly large count (more than {MAX_TC_PUF_COUNT:,})",
+            f"a count up to {MAX_TC_PUF_COUNT:,}, or one of " + ", ".join(MARKERS),
+        )  # fmt: skip
+        return math.nan, None
+    return number, None
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff]")
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip()
+    text = _CONTROL.sub("", str(value)).strip()  # invisible characters never part of an id
     return text or None
 
 
@@ -581,9 +607,12 @@ def read_tc_puf(path: str | os.PathLike[str]) -> TcPuf:
     try:
         workbook = openpyxl.load_workbook(file_path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types
+        hint = ""
+        if "zip" in str(exc).lower():
+            hint = " The file is not a complete .xlsx: it may be cut short (download it again)."
         raise InputFileError(
             f"{file}: could not be opened as an Excel workbook ({exc}). Expected the TC-PUF "
-            ".xlsx file as published by CMS."
+            f".xlsx file as published by CMS.{hint}"
         ) from exc
 
     problems = _Problems(file)
@@ -643,9 +672,12 @@ def read_tc_puf(path: str | os.PathLike[str]) -> TcPuf:
             f"{_HEADER_SEARCH_ROWS} rows). Sheets found: {', '.join(workbook.sheetnames)}."
         )
     if problems.rows:
+        first = problems.rows[0]
         raise DataValidationError(
-            f"{file}: {len(problems.rows)} cells are neither numbers nor known TC-PUF markers "
-            f"({', '.join(MARKERS)}); see .problems for each sheet row and column.",
+            f"{file}: {len(problems.rows)} cells are neither plausible numbers nor known TC-PUF "
+            f"markers ({', '.join(MARKERS)}); first: row {first['row']}, column "
+            f"{first['column']!r}: {first['problem']} (found {first['value']!r}); see .problems "
+            "for each sheet row and column.",
             pd.DataFrame(problems.rows),
         )
     raw = pd.DataFrame.from_records(records)

@@ -42,6 +42,16 @@ NOT_SUBJECT_WORDS = frozenset(
     {"none", "no_charge", "not_applicable", "n_a", "na", "unlimited", "no_limit", "not_subject"}
 )
 _MONEY_CHARS = re.compile(r"[$,\s]")
+#: Thousands separators as the US writes them: groups of exactly three digits after a comma.
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+
+#: Largest plausible dollar level (copay, deductible, out-of-pocket maximum): $1,000,000,000.
+MAX_LEVEL_DOLLARS = 1_000_000_000
+#: Largest plausible day or visit limit.
+MAX_LIMIT_COUNT = 1_000_000
+#: Largest plausible projected payments for one benefit in one plan year: $1,000,000,000,000
+#: (a fifth of all US health spending). Larger numbers are unit or paste errors.
+MAX_PROJECTED_PAYMENTS = 1_000_000_000_000
 
 
 def _parse_number(value: object) -> tuple[Decimal | None, bool, str | None]:
@@ -73,7 +83,10 @@ def _parse_number(value: object) -> tuple[Decimal | None, bool, str | None]:
     percent = text.endswith("%")
     if percent:
         text = text[:-1]
-    text = _MONEY_CHARS.sub("", text)
+    text = _MONEY_CHARS.sub("", text) if "," not in text else re.sub(r"[$\s]", "", text)
+    if "," in text and not _THOUSANDS.match(text):
+        return None, percent, "written with a decimal comma (or misplaced thousands separators)"
+    text = text.replace(",", "")
     try:
         number = Decimal(text)
     except InvalidOperation:
@@ -140,6 +153,7 @@ def validate_benefits(raw: RawTable, *, duplicates: DuplicatePolicy = "raise") -
             "source": raw.file,
             "sheet": raw.sheet,
             "blank_rows": list(raw.blank_rows),
+            "read_notes": list(raw.notes),
             "dropped_duplicates": dropped,
         }
     )
@@ -227,6 +241,15 @@ def _validate_row(rec: dict[str, object], present: set[str], log: ProblemLog) ->
             value=payments,
             expected="a dollar amount >= 0",
         )
+    elif number > MAX_PROJECTED_PAYMENTS:
+        log.add(
+            f"projected payments are implausibly large (more than {MAX_PROJECTED_PAYMENTS:,} "
+            "dollars for one benefit)",
+            row=row,
+            column=C.PROJECTED_PAYMENTS,
+            value=payments,
+            expected="the plan's projected payments in dollars (check the unit and the cell)",
+        )
     else:
         out[C.PROJECTED_PAYMENTS] = float(number)
 
@@ -291,6 +314,16 @@ def _validate_level(value: object, requirement: object, row: int, log: ProblemLo
     elif percent and requirement is not None:
         log.add(
             f"a percentage is not a valid {requirement} level",
+            row=row,
+            column=C.LEVEL,
+            value=value,
+            expected=_level_expectation(requirement),
+        )
+        return np.nan
+    bound = MAX_LIMIT_COUNT if requirement in vocab.TREATMENT_LIMITS else MAX_LEVEL_DOLLARS
+    if requirement != "coinsurance" and number > bound:
+        log.add(
+            f"level is implausibly large (more than {bound:,})",
             row=row,
             column=C.LEVEL,
             value=value,

@@ -36,9 +36,12 @@ __all__ = [
     "CHECK_COLUMNS",
     "EXAMPLES_PER_CHECK",
     "EXAMPLE_COLUMNS",
+    "MAX_LINE_AMOUNT",
+    "SERVICE_YEARS",
     "ClaimsValidation",
     "icd10cm_codes",
     "icd10cm_release",
+    "line_problems",
     "validate_claims",
 ]
 
@@ -61,6 +64,12 @@ _TOKEN_VOCAB = {
 }
 _NUMBERS = (C.LINE_NUMBER, C.BILLED_AMOUNT, C.ALLOWED_AMOUNT, C.PAID_AMOUNT, C.DECISION_DAYS)
 _NON_NEGATIVE = (C.BILLED_AMOUNT, C.ALLOWED_AMOUNT, C.PAID_AMOUNT, C.DECISION_DAYS)
+_MONEY = (C.BILLED_AMOUNT, C.ALLOWED_AMOUNT, C.PAID_AMOUNT)
+#: Largest plausible amount on one claim line, in dollars. A larger value is a unit or export
+#: error (cents read as dollars, a number pasted into the wrong column, an overflowed cell).
+MAX_LINE_AMOUNT = 1_000_000_000
+#: Service dates outside these years are export errors (a two-digit year read as year 24).
+SERVICE_YEARS = (1900, 2100)
 
 
 # --- the ICD-10-CM code set ---------------------------------------------------------------
@@ -220,19 +229,77 @@ def _checks(t: ir.Table) -> list[tuple[str, str, str, str, Any, str]]:
                 "bad",
             )
         )
+    if C.SERVICE_DATE in cols:
+        year = t[C.SERVICE_DATE].year()
+        low, high = SERVICE_YEARS
+        out.append(
+            (
+                "service_date_out_of_range",
+                C.SERVICE_DATE,
+                f"a year before {low} or after {high} (a two-digit year read as a four-digit one?)",
+                f"a date from {low} to {high} with a four-digit year",
+                _flag((year < low) | (year > high)),
+                "bad",
+            )
+        )
     for col in _NUMBERS:
-        if RAW_PREFIX + col in cols:
-            what = "a whole number" if col == C.LINE_NUMBER else "a number"
+        if col not in cols:
+            continue
+        has_raw = RAW_PREFIX + col in cols
+        failed = raw(col).notnull() & t[col].isnull() if has_raw else None
+        if col == C.LINE_NUMBER:
+            if failed is not None:
+                out.append(
+                    (
+                        f"not_a_number_{col}",
+                        col,
+                        "not a whole number",
+                        "a whole number from 1 up",
+                        _flag(failed),
+                        "bad",
+                    )
+                )
+            continue
+        too_large = None
+        if failed is not None and col in _MONEY:
+            as_float = raw(col).try_cast("float64")
+            finite = as_float.notnull() & ~as_float.isnan() & ~as_float.isinf()
+            # a number, but too large for the amount type (looked at only on failed lines)
+            too_large = ibis.cases((failed, finite), else_=False)
+        if failed is not None:
             out.append(
                 (
                     f"not_a_number_{col}",
                     col,
                     "not a number",
-                    what,
-                    _flag(raw(col).notnull() & t[col].isnull()),
+                    "a number",
+                    _flag(failed & ~too_large) if too_large is not None else _flag(failed),
                     "bad",
                 )
             )
+        if col in _MONEY:
+            big = t[col].abs() > MAX_LINE_AMOUNT
+            out.append(
+                (
+                    f"implausible_{col}",
+                    col,
+                    f"implausibly large (more than {MAX_LINE_AMOUNT:,} dollars on one line)",
+                    f"an amount up to {MAX_LINE_AMOUNT:,} dollars",
+                    _flag(too_large | big) if too_large is not None else _flag(big),
+                    "bad",
+                )
+            )
+    if C.LINE_NUMBER in cols:
+        out.append(
+            (
+                f"not_positive_{C.LINE_NUMBER}",
+                C.LINE_NUMBER,
+                "not a positive line number",
+                "a whole number from 1 up",
+                _flag(t[C.LINE_NUMBER] < 1),
+                "bad",
+            )
+        )
     for col, vocab in _TOKEN_VOCAB.items():
         if col not in cols:
             continue
@@ -400,6 +467,63 @@ def validate_claims(
         source=source,
         icd10cm=icd10cm_release(),
     )
+
+
+def line_problems(claims: ir.Table, key: str) -> pd.DataFrame:
+    """Return, for every line failing a contract check, which checks it fails and its values.
+
+    Meant for small inputs (billing exports) where each excluded line is listed with its own
+    reason; :func:`validate_claims` gives counts and examples for inputs of any size.
+
+    Parameters
+    ----------
+    claims : ibis Table
+        Lines from :func:`paritykit.scan_claims`.
+    key : str
+        The column identifying a line in the result (for example one carrying the CSV line).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``key``, ``column``, ``value`` (as read) and ``problem``; one row per failing
+        check of a failing line.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from paritykit.load.claims import scan_claims
+    >>> df = pd.DataFrame({"claim_id": ["c1", "c2"], "line_number": ["1", "1.5"],
+    ...     "plan_id": ["p", "p"], "service_date": ["2024-01-05", "2024-01-06"],
+    ...     "diagnosis_code": ["F32.9", "F32.9"], "claim_type": ["professional"] * 2,
+    ...     "network_status": ["in", "in"], "status": ["paid", "paid"],
+    ...     "billed_amount": ["100", "80"], "allowed_amount": ["60", "0"]})
+    >>> line_problems(scan_claims(df), "claim_id").values.tolist()
+    [['c2', 'line_number', '1.5', 'not a whole number']]
+    """
+    icd = _icd_table()
+    joined = claims.left_join(icd, claims[C.DIAGNOSIS_CODE] == icd[_ICD_CODE]).drop(_ICD_CODE)
+    checks = [c for c in _checks(joined) if c[5] == "bad"]
+    cols = set(joined.columns)
+    flags = {f"_f{i}": expr for i, (*_, expr, _kind) in enumerate(checks)}
+    values = {
+        f"_v{i}": joined[RAW_PREFIX + col if RAW_PREFIX + col in cols else col].cast("string")
+        for i, (_, col, *_rest) in enumerate(checks)
+    }
+    any_bad = ibis.literal(False)
+    for expr in flags.values():
+        any_bad = any_bad | expr
+    frame = (
+        joined.filter(any_bad)
+        .select(joined[key].cast("string").name(key), **flags, **values)
+        .to_pandas()
+    )
+    rows = []
+    for rec in frame.to_dict("records"):
+        for i, (_, col, problem, _expected, _expr, _kind) in enumerate(checks):
+            if rec[f"_f{i}"]:
+                rows.append({key: rec[key], "column": col, "value": rec[f"_v{i}"],
+                             "problem": problem})  # fmt: skip
+    return pd.DataFrame(rows, columns=[key, "column", "value", "problem"])
 
 
 def _raise(

@@ -176,7 +176,13 @@ def _parse_interval(value: object) -> tuple[float | None, str | None]:
         days = float(match.group(1))
     if not np.isfinite(days) or days <= 0:
         return None, "not a positive number of days"
+    if days > MAX_REVIEW_INTERVAL_DAYS:
+        return None, f"implausibly long (more than {MAX_REVIEW_INTERVAL_DAYS:,} days)"
     return days, None
+
+
+#: Longest plausible review interval: ten years (a longer one is a unit or typing error).
+MAX_REVIEW_INTERVAL_DAYS = 3650
 
 
 def validate_nqtls(raw: RawTable, *, duplicates: DuplicatePolicy = "raise") -> pd.DataFrame:
@@ -233,6 +239,7 @@ def validate_nqtls(raw: RawTable, *, duplicates: DuplicatePolicy = "raise") -> p
             "source": raw.file,
             "sheet": raw.sheet,
             "blank_rows": list(raw.blank_rows),
+            "read_notes": list(raw.notes),
             "dropped_duplicates": dropped,
         }
     )
@@ -461,6 +468,7 @@ def validate_comparative_analysis(raw: RawTable) -> pd.DataFrame:
             "source": raw.file,
             "sheet": raw.sheet,
             "blank_rows": list(raw.blank_rows),
+            "read_notes": list(raw.notes),
         }
     )
     return frame.reset_index(drop=True)
