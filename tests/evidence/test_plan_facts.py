@@ -70,3 +70,21 @@ def test_regulator_by_plan_type(plan_type: str, primary: str, also: str | None) 
     assert regs[0].role == "primary" and primary in regs[0].name
     others = [r.name for r in regs[1:]]
     assert (also is None and not others) or any(also in n for n in others)
+
+
+def test_control_characters_are_removed_from_plan_facts_with_a_warning(tmp_path) -> None:
+    """Like the table readers: a plan id typed with a bell or escape still matches the benefits."""
+    import pytest
+
+    from paritykit import ParityKitWarning, read_plan_facts
+
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        'plan_name: "Plan\\x07 B"\nplan_id: "Plan\\x07 B\\x1b"\nplan_type: erisa_insured\n'
+        "state: OH\nplan_year: 2026\n",
+        encoding="utf-8",
+    )
+    with pytest.warns(ParityKitWarning, match="removed control characters from plan_id"):
+        facts = read_plan_facts(path)
+    assert facts.plan_id == "Plan B"
+    assert facts.plan_name == "Plan B"

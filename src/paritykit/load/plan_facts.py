@@ -135,7 +135,33 @@ def read_plan_facts(source: str | os.PathLike[str] | dict[str, object]) -> PlanF
         if not path.is_file():
             raise InputFileError(f"{path}: no such file")
         data = _read_file(path)
-    return _validate(data, file)
+    return _validate(_without_control_characters(data, file), file)
+
+
+def _without_control_characters(data: dict[str, object], file: str) -> dict[str, object]:
+    """Remove invisible control characters from text values, as the table readers do.
+
+    A plan id typed with an escape or bell character would otherwise never match the same id
+    in the benefits table, whose reader removes them. Each change is said in a warning.
+    """
+    import warnings
+
+    from paritykit.errors import ParityKitWarning
+    from paritykit.load.tables import CONTROL_CHARACTERS
+
+    out: dict[str, object] = {}
+    for key, value in data.items():
+        if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
+            clean = CONTROL_CHARACTERS.sub("", value)
+            warnings.warn(
+                f"{file}: removed control characters from {key} ({value!r} is read as "
+                f"{clean!r})",
+                ParityKitWarning,
+                stacklevel=3,
+            )
+            value = clean
+        out[key] = value
+    return out
 
 
 def _read_file(path: Path) -> dict[str, object]:
