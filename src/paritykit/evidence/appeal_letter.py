@@ -55,7 +55,6 @@ APPEAL_TEMPLATE: Final = "appeal_letter.md.j2"
 #: A phrase every drafted letter carries.
 DISCLAIMER_PHRASE: Final = "This is not legal advice."
 _PLACEHOLDER: Final = re.compile(r"\[(?! \])[^\]\n]+\]")
-_MD_SPECIAL: Final = re.compile(r"([\\*_|])")
 _NQTL_WORDS: Final[dict[str, str]] = {
     "authorization": "prior authorization",
     "medical_necessity": "medical-necessity review",

@@ -72,7 +72,6 @@ EXHIBIT_REQUIRED: Final[tuple[str, ...]] = (EXHIBIT, TITLE, SHEET)
 _VIOLATION_CLAIM: Final = re.compile(
     r"\bviolat(?:es|ed|ing)\b|\bis (?:a|in) violation\b|\bin violation of\b", re.IGNORECASE
 )
-_MD_SPECIAL: Final = re.compile(r"([\\*_])")
 
 
 @dataclass(frozen=True, eq=False)
