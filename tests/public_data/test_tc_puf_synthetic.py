@@ -184,3 +184,26 @@ def test_newer_layout_recognized(tmp_path: Path) -> None:
     assert puf.layout == "py2025_2026"
     assert puf.plans.loc[0, "denied_out_of_network"] == 7
     assert puf.plans.loc[0, "enrollment"] == 1500
+
+
+def test_bad_cells_are_shown_on_the_command_line(tmp_path: Path) -> None:
+    """The command prints the first problems under its error line, never 'see .problems'."""
+    from click.testing import CliRunner
+
+    from paritykit.cli import cli
+
+    headers = list(PY2024.required)
+    rows = [
+        _row(PY2024, "OH", 11111, "P1", **{"Issuer_Claims_Received_In_Network": "lots"}),
+        _row(PY2024, "OH", 11111, "P2", SADP_Only="maybe"),
+    ]
+    path = _write(tmp_path / "bad.xlsx", {"Transparency 2024 - Ind QHP": (headers, rows)})
+    result = CliRunner().invoke(cli, ["issuers", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[-1].startswith("Error: ")
+    assert "see .problems" not in result.output
+    shown = [line for line in lines if line.startswith("  ")]
+    assert len(shown) == 2
+    assert "row 4: Issuer_Claims_Received_In_Network = 'lots'" in shown[0]
+    assert "row 5: SADP_Only = 'maybe'" in shown[1]

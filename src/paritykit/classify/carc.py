@@ -403,7 +403,8 @@ def _parse_table(text: str, source: str) -> CarcTable:
         )
     if problems:
         raise DataValidationError(
-            f"{source}: {len(problems)} problem(s) in the CARC table; see .problems.",
+            f"{source}: {len(problems)} problem(s) in the CARC table (first: row "
+            f"{problems[0]['row']}, {problems[0]['column']}: {problems[0]['problem']}).",
             pd.DataFrame(problems, columns=list(PROBLEM_COLUMNS)),
         )
     table = pd.DataFrame(

@@ -43,6 +43,8 @@ class _Group(click.Group):
                 warnings.showwarning = _show_warning  # notes as one "Warning: ..." line
                 return super().invoke(ctx)
         except ParityKitError as exc:
+            for line in problem_lines(exc):
+                click.echo(f"  {line}", err=True)
             raise click.ClickException(one_line(exc)) from None
         except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
             raise click.ClickException(f"{exc.strerror}: {exc.filename}") from None
@@ -57,6 +59,38 @@ def _show_warning(message, category, filename, lineno, file=None, line=None):  #
         click.echo(f"Warning: {one_line(message)}", err=True)
     else:
         sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
+#: How many rows of an error's problems table the command line shows.
+SHOWN_PROBLEMS = 5
+
+
+def problem_lines(exc: BaseException, limit: int = SHOWN_PROBLEMS) -> list[str]:
+    """The first problems an error carries (``.problems``) as readable lines, and how many more."""
+    frame = getattr(exc, "problems", None)
+    if frame is None or len(frame) < 2:  # one problem is already in the message
+        return []
+    second = frame.iloc[1].get("row")
+    if second is not None and f"row {second}," in str(exc):  # the message lists them already
+        return []
+    out = []
+    for row in frame.head(limit).to_dict("records"):
+        where = ", ".join(
+            str(part)
+            for part in (
+                row.get("file"),
+                f"row {row['row']}" if row.get("row") is not None else None,
+                f"sheet {row['sheet']}" if row.get("sheet") else None,
+            )
+            if part
+        )
+        column, value = row.get("column"), row.get("value")
+        cell = f"{column} = {value!r}" if column and value is not None else (column or "")
+        expected = f" (expected {row['expected']})" if row.get("expected") else ""
+        out.append(f"{where}: {cell}: {row.get('problem')}{expected}".replace(": : ", ": "))
+    if len(frame) > limit:
+        out.append(f"... and {len(frame) - limit} more problem(s)")
+    return out
 
 
 def one_line(exc: BaseException, limit: int = 4000) -> str:

@@ -676,8 +676,8 @@ def read_tc_puf(path: str | os.PathLike[str]) -> TcPuf:
         raise DataValidationError(
             f"{file}: {len(problems.rows)} cells are neither plausible numbers nor known TC-PUF "
             f"markers ({', '.join(MARKERS)}); first: row {first['row']}, column "
-            f"{first['column']!r}: {first['problem']} (found {first['value']!r}); see .problems "
-            "for each sheet row and column.",
+            f"{first['column']!r}: {first['problem']} (found {first['value']!r}). Each one is "
+            "listed with its sheet, row and column in the error's problems table.",
             pd.DataFrame(problems.rows),
         )
     raw = pd.DataFrame.from_records(records)
