@@ -308,3 +308,27 @@ def test_summary_is_short_one_line_per_finding(pack: pk.EvidencePack) -> None:
     short = pack.summary(max_findings=1)
     if len(pack.findings) > 1:
         assert f"... and {len(pack.findings) - 1} more finding(s)" in short
+
+
+def test_no_money_value_has_a_percent_format(pack: pk.EvidencePack) -> None:
+    """Dollars per claim in the NQTL review are dollars, not '12072.8%'."""
+    wb = openpyxl.load_workbook(pack.out_dir / "evidence.xlsx")
+    ws = wb["NQTL review"]
+    money_rows = 0
+    for row in ws.iter_rows():
+        texts = [c.value for c in row]
+        if "allowed_per_unit" not in texts and "allowed amount per claim" not in texts:
+            continue
+        for cell in row:
+            if isinstance(cell.value, float):
+                assert "%" not in cell.number_format, (cell.coordinate, cell.number_format)
+                money_rows += cell.number_format == '"$"#,##0.00'
+    assert money_rows > 0  # the demo pack has allowed-amount rows, so the check ran
+    for sheet in wb.worksheets:  # amount columns are never percent anywhere
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and "amount" in cell.value:
+                    column = [c for c in sheet.iter_cols(min_col=cell.column, max_col=cell.column)]
+                    for below in column[0][cell.row :]:
+                        if isinstance(below.value, float):
+                            assert "%" not in below.number_format, (sheet.title, below.coordinate)

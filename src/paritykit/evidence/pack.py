@@ -535,12 +535,30 @@ def _nqtl_sheet(review: Any, suppress: bool) -> SheetSpec:
         exhibit=label,
         notes=notes,
         tables=(
-            TableSpec(findings, "Findings"),
+            TableSpec(findings, "Findings", cell_formats=_measure_formats(findings)),
             TableSpec(review.to_frame(), "Side-by-side comparison"),
-            TableSpec(tests, "In-operation measures linked to each NQTL"),
+            TableSpec(
+                tests,
+                "In-operation measures linked to each NQTL",
+                cell_formats=_measure_formats(tests),
+            ),
         ),
         wrap_columns=(C.FINDING, C.DISCLOSURE_REQUEST),
     )
+
+
+def _measure_formats(frame: pd.DataFrame) -> dict[str, list[str | None]]:
+    """Dollars, not percent, in the side columns of rows whose measure is an amount per claim."""
+    from paritykit.evidence.workbook import DOLLARS_CENTS
+
+    if C.MEASURE not in frame.columns:
+        return {}
+    money = [m == C.ALLOWED_PER_UNIT for m in frame[C.MEASURE]]
+    return {
+        column: [DOLLARS_CENTS if is_money else None for is_money in money]
+        for column in (C.MHSUD_RATE, C.MS_RATE)
+        if column in frame.columns
+    }
 
 
 def _letters(

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,12 +64,18 @@ class NativeBarChart:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One table on a sheet: a caption above it and the frame itself."""
+    """One table on a sheet: a caption above it and the frame itself.
+
+    ``cell_formats`` overrides the column's number format row by row, for a column whose unit
+    depends on the row (a rate on one row, dollars per claim on the next): column name -> one
+    Excel format (or None: the column's own) per row of ``frame``.
+    """
 
     frame: pd.DataFrame
     caption: str = ""
     chart: NativeBarChart | None = None
     count_columns: tuple[str, ...] = ()
+    cell_formats: Mapping[str, Sequence[str | None]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -305,6 +311,8 @@ def _write_table(
             out = cell.value
             cell.alignment = Alignment(vertical="top")
             fmt = formats[name]
+            if name in table.cell_formats:
+                fmt = table.cell_formats[name][i - 1] or fmt
             if fmt and isinstance(out, int | float) and not isinstance(out, bool):
                 cell.number_format = fmt
             if name not in wrap:
