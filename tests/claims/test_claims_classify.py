@@ -142,7 +142,7 @@ def test_rule_set_version_is_recorded_and_overridable(tmp_path) -> None:
     text = (resources.files("paritykit") / "data/codesets/parity_default.yaml").read_text()
     custom = tmp_path / "rules.yaml"
     custom.write_text(
-        text.replace('version: "2025.1"', 'version: "local-1"').replace(
+        text.replace('version: "2025.2"', 'version: "local-1"').replace(
             '"19": all_other_outpatient', '"19": all_other_outpatient\n    "99": office_visits'
         )
     )

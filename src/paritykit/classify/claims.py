@@ -14,9 +14,15 @@ Setting
     1. ``claim_type``: pharmacy -> ``prescription_drugs``.
     2. ``place_of_service``: POS code mapped in the rule set (23 -> emergency, 21/51/55/56/61
        -> inpatient, 11/02/10/53 -> office visits, 19/22/52/57/58 -> other outpatient).
-    3. ``revenue_code``: revenue code 045x -> emergency.
-    4. ``bill_type``: type of bill 11x -> inpatient, 13x -> other outpatient.
-    5. ``unmapped``.
+    3. ``revenue_code``: revenue code 045x -> emergency; a level-of-care revenue code:
+       0905/0906 intensive outpatient and 0912/0913 partial hospitalization -> other
+       outpatient, 1001/1002 residential treatment -> inpatient.
+    4. ``bill_type``: type of bill 11x -> inpatient, 13x -> other outpatient, 86x (residential
+       facility) -> inpatient.
+    5. ``procedure``: a level-of-care HCPCS code: H0017/H0018/H0019 residential -> inpatient,
+       H0015/S9480 intensive outpatient and H0035/S0201 partial hospitalization -> other
+       outpatient.
+    6. ``unmapped``.
 
 Network status then splits inpatient and outpatient into in/out of network (emergency and
 prescription drugs have no split). ``classified_by`` reads ``"<side rule>+<setting rule>"``,
@@ -72,7 +78,8 @@ _DX, _PROC, _REV, _POS, _BILL = (
     "_bill_setting",
 )
 _REV_ER, _PHARMACY = "_rev_emergency", "_pharmacy"
-_FACTS = (_DX, _PROC, _REV, _POS, _BILL, _REV_ER, _PHARMACY)
+_REV_SETTING, _PROC_SETTING = "_rev_setting", "_proc_setting"
+_FACTS = (_DX, _PROC, _REV, _POS, _BILL, _REV_ER, _PHARMACY, _REV_SETTING, _PROC_SETTING)
 
 
 def as_claims_table(claims: Any, *, engine: Any = "duckdb") -> ir.Table:
@@ -157,6 +164,8 @@ def _helpers(t: ir.Table, rules: RuleSet) -> dict[str, ir.Value]:
         _POS: _mapped(pos, dict(rules.place_of_service)),
         _BILL: _mapped(substring(bill, 1, 2), dict(rules.bill_type_prefixes)),
         _REV_ER: rev_er.fill_null(False),
+        _REV_SETTING: _mapped(rev, dict(rules.revenue_settings)),
+        _PROC_SETTING: _mapped(proc, dict(rules.procedure_settings)),
         _PHARMACY: (t[C.CLAIM_TYPE] == "pharmacy").fill_null(False),
     }
 
@@ -194,17 +203,21 @@ def _mapped(value: ir.StringValue, mapping: dict[str, str]) -> ir.StringValue:
 
 def _setting(t: ir.Table) -> tuple[ir.Value, ir.Value]:
     pharmacy, pos, rev_er, bill = t[_PHARMACY], t[_POS], t[_REV_ER], t[_BILL]
+    rev, proc = t[_REV_SETTING], t[_PROC_SETTING]
     setting = ibis.cases(
         (pharmacy, ibis.literal("prescription_drugs")),
         (pos.notnull(), pos),
         (rev_er, ibis.literal("emergency")),
-        else_=bill,
+        (rev.notnull(), rev),
+        (bill.notnull(), bill),
+        else_=proc,
     )
     rule = ibis.cases(
         (pharmacy, ibis.literal("claim_type")),
         (pos.notnull(), ibis.literal("place_of_service")),
-        (rev_er, ibis.literal("revenue_code")),
+        (rev_er | rev.notnull(), ibis.literal("revenue_code")),
         (bill.notnull(), ibis.literal("bill_type")),
+        (proc.notnull(), ibis.literal("procedure")),
         else_=ibis.literal(UNMAPPED),
     )
     return setting, rule

@@ -30,7 +30,7 @@ __all__ = [
 #: Name of the bundled default rule set file in ``paritykit/data/codesets``.
 DEFAULT_RULES_FILE = "parity_default.yaml"
 #: Version of the bundled default rule set (also in its file).
-RULES_VERSION = "2025.1"
+RULES_VERSION = "2025.2"
 #: What a place of service or bill type can map to.
 SETTINGS: tuple[str, ...] = ("inpatient", "emergency", "office_visits", "all_other_outpatient")
 #: Denial reason groups counted by :func:`paritykit.summarize_outcomes`.
@@ -59,7 +59,11 @@ class RuleSet:
     procedure_ranges, procedure_codes : CPT/HCPCS ranges and single codes that are MH/SUD.
     revenue_ranges, revenue_codes : revenue code ranges and codes (4 digits) that are MH/SUD.
     place_of_service : mapping of POS code -> setting (one of :data:`SETTINGS`).
+    revenue_settings : mapping of revenue code (4 digits) -> setting, for revenue codes that name
+        a level of care (partial hospitalization, intensive outpatient, residential treatment).
     bill_type_prefixes : mapping of the first two digits of a 3-digit type of bill -> setting.
+    procedure_settings : mapping of CPT/HCPCS code -> setting, used only when neither place of
+        service, revenue code nor bill type decides (e.g. HCPCS H0018 residential, no POS).
     emergency_revenue_prefixes : revenue code prefixes that mark an emergency line.
     denial_reasons : mapping of denial category -> CARC codes.
 
@@ -67,7 +71,7 @@ class RuleSet:
     --------
     >>> r = default_rules()
     >>> r.label, r.diagnosis_ranges
-    ('paritykit-default@2025.1', (('F01', 'F99'),))
+    ('paritykit-default@2025.2', (('F01', 'F99'),))
     """
 
     name: str
@@ -78,7 +82,9 @@ class RuleSet:
     revenue_ranges: tuple[Range, ...] = ()
     revenue_codes: tuple[str, ...] = ()
     place_of_service: Mapping[str, str] = field(default_factory=dict)
+    revenue_settings: Mapping[str, str] = field(default_factory=dict)
     bill_type_prefixes: Mapping[str, str] = field(default_factory=dict)
+    procedure_settings: Mapping[str, str] = field(default_factory=dict)
     emergency_revenue_prefixes: tuple[str, ...] = ()
     denial_reasons: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = ""
@@ -122,8 +128,12 @@ class RuleSet:
             place_of_service={
                 str(k): str(v) for k, v in (st.get("place_of_service") or {}).items()
             },
+            revenue_settings={str(k): str(v) for k, v in (st.get("revenue_codes") or {}).items()},
             bill_type_prefixes={
                 str(k): str(v) for k, v in (st.get("bill_type_prefixes") or {}).items()
+            },
+            procedure_settings={
+                str(k).upper(): str(v) for k, v in (st.get("procedure_codes") or {}).items()
             },
             emergency_revenue_prefixes=tuple(
                 str(c) for c in st.get("emergency_revenue_prefixes") or ()
@@ -164,7 +174,13 @@ def _check_rules(rules: RuleSet) -> None:
             )
     bad = {
         k: v
-        for k, v in {**rules.place_of_service, **rules.bill_type_prefixes}.items()
+        for mapping in (
+            rules.place_of_service,
+            rules.revenue_settings,
+            rules.bill_type_prefixes,
+            rules.procedure_settings,
+        )
+        for k, v in mapping.items()
         if v not in SETTINGS
     }
     if bad:
@@ -185,7 +201,7 @@ def load_rules(path: str | os.PathLike[str]) -> RuleSet:
     >>> from importlib import resources
     >>> p = resources.files("paritykit") / "data" / "codesets" / "parity_default.yaml"
     >>> load_rules(p).version
-    '2025.1'
+    '2025.2'
     """
     import yaml
 
