@@ -39,6 +39,7 @@ from paritykit.errors import (
     InputFileError,
     ParityKitWarning,
 )
+from paritykit.load.tables import check_parquet_ends
 from paritykit.load.text import (
     MAX_CONFIG_BYTES,
     decode_bytes,
@@ -348,7 +349,7 @@ def _resolve_files(source: str | os.PathLike[str]) -> tuple[list[str], str, str]
         if kind == "csv":
             _check_csv_head(f)
         else:
-            _check_parquet_ends(f)
+            check_parquet_ends(f, "claims file", label=f"claims file {f}")
     return files, kind, text
 
 
@@ -400,25 +401,6 @@ def _check_csv_head(file: str) -> None:
                 "one of them."
             )
         seen[name] = i
-
-
-def _check_parquet_ends(file: str) -> None:
-    """Name a Parquet file cut short (no footer) instead of passing on the engine's error."""
-    size = os.path.getsize(file)
-    with open(file, "rb") as handle:
-        head = handle.read(4)
-        handle.seek(max(size - 4, 0))
-        tail = handle.read(4)
-    if head != b"PAR1":
-        raise InputFileError(
-            f"claims file {file} is not a Parquet file (it does not start with 'PAR1'). Check "
-            "the file's suffix, or export it as Parquet again."
-        )
-    if tail != b"PAR1" or size < 12:
-        raise InputFileError(
-            f"claims file {file}: the Parquet file is cut short (it does not end with the "
-            f"Parquet footer 'PAR1'; {size:,} bytes); copy or export it again."
-        )
 
 
 def _read_files(con: BaseBackend, files: list[str], kind: str, display: str) -> ir.Table:

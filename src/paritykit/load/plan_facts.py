@@ -154,8 +154,7 @@ def _without_control_characters(data: dict[str, object], file: str) -> dict[str,
         if isinstance(value, str) and CONTROL_CHARACTERS.search(value):
             clean = CONTROL_CHARACTERS.sub("", value)
             warnings.warn(
-                f"{file}: removed control characters from {key} ({value!r} is read as "
-                f"{clean!r})",
+                f"{file}: removed control characters from {key} ({value!r} is read as {clean!r})",
                 ParityKitWarning,
                 stacklevel=3,
             )

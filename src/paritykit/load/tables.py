@@ -32,7 +32,13 @@ from paritykit.errors import PROBLEM_COLUMNS, DataValidationError, InputFileErro
 from paritykit.load.text import read_csv_text
 from paritykit.vocab import normalize_token
 
-__all__ = ["CONTROL_CHARACTERS", "RawTable", "read_parquet_frame", "read_raw_table"]
+__all__ = [
+    "CONTROL_CHARACTERS",
+    "RawTable",
+    "check_parquet_ends",
+    "read_parquet_frame",
+    "read_raw_table",
+]
 
 #: Characters removed from text cells: C0 controls other than tab and line breaks, DEL, C1
 #: controls, zero-width spaces and joiners, and the byte-order mark.
@@ -156,6 +162,39 @@ def _from_frame(frame: pd.DataFrame, file: str) -> RawTable:
     return RawTable(out.reset_index(drop=True), file, headers, None, ())
 
 
+def check_parquet_ends(
+    path: str | os.PathLike[str], what: str = "Parquet file", *, label: str | None = None
+) -> None:
+    """Refuse a file that does not start and end with Parquet's ``PAR1`` magic bytes.
+
+    Names a file cut short (no footer) or of another kind, instead of passing on the engine's
+    error. ``label`` starts the messages (default: the path).
+
+    Raises
+    ------
+    InputFileError
+        Not a Parquet file, or cut short.
+    """
+    p = Path(path)
+    name = label or str(p)
+    size = p.stat().st_size
+    with open(p, "rb") as handle:
+        head = handle.read(4)
+        handle.seek(max(size - 4, 0))
+        tail = handle.read(4)
+    if head != b"PAR1":
+        raise InputFileError(
+            f"{name}: not a Parquet file (it does not start with 'PAR1'); expected a {what}. "
+            "Check "
+            "the file's suffix, or export it as Parquet again."
+        )
+    if tail != b"PAR1" or size < 12:
+        raise InputFileError(
+            f"{name}: the Parquet file is cut short (it does not end with the Parquet footer "
+            f"'PAR1'; {size:,} bytes); copy or export it again."
+        )
+
+
 def read_parquet_frame(path: str | os.PathLike[str], what: str = "Parquet file") -> pd.DataFrame:
     """Read a Parquet file into pandas, with a message (not a traceback) when it is not one.
 
@@ -173,23 +212,9 @@ def read_parquet_frame(path: str | os.PathLike[str], what: str = "Parquet file")
     p = Path(path)
     if not p.is_file():
         raise InputFileError(f"{p}: no such file; expected a {what}")
-    size = p.stat().st_size
-    if size == 0:
+    if p.stat().st_size == 0:
         raise InputFileError(f"{p}: the file is empty (0 bytes); expected a {what}")
-    with open(p, "rb") as handle:
-        head = handle.read(4)
-        handle.seek(max(size - 4, 0))
-        tail = handle.read(4)
-    if head != b"PAR1":
-        raise InputFileError(
-            f"{p}: not a Parquet file (it does not start with 'PAR1'); expected a {what}. Check "
-            "the file's suffix, or export it as Parquet again."
-        )
-    if tail != b"PAR1" or size < 12:
-        raise InputFileError(
-            f"{p}: the Parquet file is cut short (it does not end with the Parquet footer "
-            f"'PAR1'; {size:,} bytes); copy or export it again."
-        )
+    check_parquet_ends(p, what)
     try:
         return pd.read_parquet(p)
     except Exception as exc:  # pyarrow raises several types (ArrowInvalid, OSError, ...)
