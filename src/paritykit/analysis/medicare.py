@@ -32,6 +32,7 @@ from paritykit import columns as C
 from paritykit.errors import PROBLEM_COLUMNS, ConfigurationError, DataValidationError
 from paritykit.privacy import (
     SMALL_CELL_THRESHOLD,
+    SUPPRESSED,
     Relation,
     group_total_relations,
     is_small_count,
@@ -625,7 +626,8 @@ def suppress_paid_vs_medicare(
     table: pd.DataFrame, *, threshold: int = SMALL_CELL_THRESHOLD
 ) -> pd.DataFrame:
     """Blank line counts from 1 to ``threshold - 1`` and the medians and percentages computed
-    from them, then further counts until none can be worked out from the payer and code totals.
+    from them, then further counts (only the counts) until none can be worked out from the
+    payer and code totals.
 
     The Medicare amount, a public figure, is always shown.
 
@@ -634,9 +636,9 @@ def suppress_paid_vs_medicare(
     >>> t = pd.DataFrame({"payer": ["A", "B"], "procedure_code": ["90837", "90837"],
     ...                   "n_lines": [40, 4], "median_paid": [100.0, 90.0]})
     >>> suppress_paid_vs_medicare(t)["suppressed"].tolist()
-    ['n_lines, median_paid', 'n_lines, median_paid']
+    ['n_lines', 'n_lines, median_paid']
     >>> suppress_paid_vs_medicare(t)["median_paid"].isna().tolist()
-    [True, True]
+    [False, True]
     """
     dependents = {
         C.N_LINES: [
@@ -646,21 +648,27 @@ def suppress_paid_vs_medicare(
             C.ALLOWED_PCT_OF_MEDICARE,
         ]
     }
+    # small counts hide their medians and percentages; counts hidden only so that a small one
+    # cannot be worked out from a total hide nothing else (a median of 11 or more lines
+    # reveals no count)
+    out = suppress_small_cells(
+        table, counts=[C.N_LINES], dependents=dependents, threshold=threshold
+    )
     try:
-        return suppress_small_cells(
-            table,
-            counts=[C.N_LINES],
-            dependents=dependents,
-            threshold=threshold,
-            relations=medicare_relations(table),
+        counts = suppress_small_cells(
+            table, counts=[C.N_LINES], threshold=threshold, relations=medicare_relations(table)
         )
     except ValueError:  # no complement protects a cell: hide every count of its groups
         small = is_small_count(table[C.N_LINES], threshold)
         wide = table[C.PAYER].isin(table.loc[small, C.PAYER]) | table[C.PROCEDURE_CODE].isin(
             table.loc[small, C.PROCEDURE_CODE]
         )
-        masked = table.assign(**{C.N_LINES: table[C.N_LINES].where(~wide, 1)})
-        out = suppress_small_cells(
-            masked, counts=[C.N_LINES], dependents=dependents, threshold=threshold
-        )
-        return out
+        counts = table.assign(**{C.N_LINES: table[C.N_LINES].where(~wide, np.nan)})
+    extra = counts[C.N_LINES].isna() & out[C.N_LINES].notna()
+    if extra.any():
+        out[C.N_LINES] = out[C.N_LINES].astype("float64")
+        out.loc[extra, C.N_LINES] = np.nan
+        out.loc[extra, SUPPRESSED] = [
+            ", ".join(p for p in (str(v or ""), C.N_LINES) if p) for v in out.loc[extra, SUPPRESSED]
+        ]
+    return out
