@@ -171,6 +171,11 @@ def test_synthetic_practice_year_against_hand_medians() -> None:
         assert row["allowed_pct_of_medicare"] == pytest.approx(100 * hand_allowed / medicare)
         checked += 1
     assert checked >= 8
+    assert paid_vs_medicare(truth, schedule).other_years == ()  # 2025 services, 2025 schedule
+    older = synthetic_remittances(claims=20, seed=7, year=2024).truth
+    result_2024 = paid_vs_medicare(older, schedule)
+    assert result_2024.other_years == (2024,)
+    assert "Services of 2024 compared with the 2025 fee schedule" in result_2024.summary()
 
 
 def test_small_counts_are_suppressed_and_the_medicare_amount_is_shown() -> None:

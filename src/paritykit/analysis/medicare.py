@@ -415,6 +415,13 @@ class PaidVsMedicare:
     schedule: MedicareFeeSchedule = field(repr=False)
     lines: int
     paid_lines: int
+    #: Calendar years of the service dates of the lines used (empty when not known).
+    service_years: tuple[int, ...] = ()
+
+    @property
+    def other_years(self) -> tuple[int, ...]:
+        """Service years that differ from the fee schedule's year."""
+        return tuple(y for y in self.service_years if y != self.schedule.year)
 
     @property
     def unpriced(self) -> pd.DataFrame:
@@ -441,6 +448,12 @@ class PaidVsMedicare:
             med = pct.median() if len(pct) else None
             text = f"allowed {med:.0f}% of Medicare (median over codes)" if med is not None else ""
             out.append(f"  {payer!s:<28} {len(rows)} code(s) compared {text}".rstrip())
+        if self.other_years:
+            out.append(
+                f"  Services of {', '.join(map(str, self.other_years))} compared with the "
+                f"{s.year} fee schedule: pass that year's with --fee-schedule for a same-year "
+                "comparison"
+            )
         unpriced = self.unpriced
         if len(unpriced):
             codes = ", ".join(
@@ -605,11 +618,16 @@ def paid_vs_medicare(claims: pd.DataFrame | Any, schedule: MedicareFeeSchedule) 
             notes.append("")
     out[C.NOTE] = notes
     out = out[list(MEDICARE_COLUMNS)]
+    years: tuple[int, ...] = ()
+    if C.SERVICE_DATE in lines.columns:
+        served = pd.to_datetime(lines[C.SERVICE_DATE], errors="coerce").dt.year.dropna()
+        years = tuple(sorted(int(y) for y in served.unique()))
     return PaidVsMedicare(
         table=out.reset_index(drop=True),
         schedule=schedule,
         lines=len(data),
         paid_lines=int(use.sum()),
+        service_years=years,
     )
 
 

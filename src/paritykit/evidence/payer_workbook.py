@@ -412,6 +412,12 @@ def medicare_sheet(
         f"Compare with care: a fee schedule of {schedule.year} against services of other years "
         "shifts every percentage; a payer may pay some clinician types at a different rate.",
     ]
+    if medicare.other_years:
+        notes.append(
+            f"The services are dated {', '.join(map(str, medicare.service_years))}; the fee "
+            f"schedule is of {schedule.year}. Pass the services' year with --fee-schedule for a "
+            "same-year comparison."
+        )
     if len(unpriced):
         notes.append(
             "Not in the fee schedule (kept with their counts, not compared): "
