@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -60,6 +61,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+@cache
 def _locality_key(value: str) -> str:
     """A locality written as ``TX-18``, ``tx 18`` or ``04412-18`` compares as ``TX-18``."""
     try:
