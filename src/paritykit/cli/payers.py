@@ -36,6 +36,22 @@ CHART_STEM = "payer_denial_rates"
     help="Multiple-comparison correction across payers.",
 )
 @click.option(
+    "--locality",
+    default=None,
+    metavar="CODE",
+    help="The practice's Medicare locality, as STATE-LOCALITY (TX-18, NY-01) or MAC-LOCALITY "
+    "(04412-18): adds a 'Paid vs Medicare' sheet comparing each payer's median paid and allowed "
+    "amounts with the 2025 Medicare PFS non-facility amounts there. See docs/practices.md.",
+)
+@click.option(
+    "--fee-schedule",
+    "fee_schedule",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Your own fee schedule (CSV/Excel: procedure_code, modifier, amount, locality, year) "
+    "to compare with instead of the shipped Medicare figures; --locality picks its rows.",
+)
+@click.option(
     "--no-suppress",
     is_flag=True,
     help="Show counts from 1 to 10 (internal use only; recorded in the Method sheet).",
@@ -48,6 +64,8 @@ def command(
     no_procedures: bool,
     alpha: float,
     correction: str,
+    locality: str | None,
+    fee_schedule: Path | None,
     no_suppress: bool,
 ) -> None:
     """Compare payers' denials, payments and speed in a practice's remittances.
@@ -64,13 +82,14 @@ def command(
 
     refuse_inputs_as_outputs(
         {"--out": out_dir},
-        [*remits, *billing, mapping],
+        [*remits, *billing, mapping, fee_schedule],
         folder_writes=(WORKBOOK, f"{CHART_STEM}.png", PROBLEMS_FILE),
     )
     click.echo("Reading remittances ...", err=True)
     inputs = read_inputs(remits, billing, mapping)
     for message in inputs.messages:
         click.echo(message, err=True)
+    schedule = _fee_schedule(locality, fee_schedule, inputs)
     problems_file = report_problems(inputs, out_dir)
     card = payer_scorecard(
         inputs.claims,
@@ -78,6 +97,11 @@ def command(
         alpha=alpha,
         correction=correction,  # type: ignore[arg-type]
     )
+    medicare = None
+    if schedule is not None:
+        from paritykit.analysis.medicare import paid_vs_medicare
+
+        medicare = paid_vs_medicare(inputs.claims, schedule)
     command_line = "paritykit " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     written = write_payer_workbook(
         card,
@@ -85,6 +109,46 @@ def command(
         inputs=inputs.files,
         suppress=not no_suppress,
         command=command_line,
+        medicare=medicare,
     )
     click.echo(card.summary())
+    if medicare is not None:
+        click.echo(medicare.summary())
     click.echo("Wrote " + ", ".join(str(p) for p in [*written, problems_file] if p))
+
+
+def _fee_schedule(locality: str | None, path: Path | None, inputs):  # type: ignore[no-untyped-def]
+    """The Medicare (or the user's) fee schedule for ``--locality``/``--fee-schedule``, or None.
+
+    Rows the user's file cannot use join the run's problems (problems.csv).
+    """
+    if locality is None and path is None:
+        return None
+    import pandas as pd
+
+    if path is None:
+        from paritykit.analysis.medicare import medicare_fee_schedule
+
+        return medicare_fee_schedule(locality)  # type: ignore[arg-type]
+    from paritykit.load.fee_schedule import read_fee_schedule
+
+    schedule = read_fee_schedule(path, locality=locality)
+    inputs.files.append((path, "fee schedule"))
+    for note in schedule.notes:
+        click.echo(f"{path.name}: {note}", err=True)
+    if len(schedule.problems):
+        extra = schedule.problems.assign(action="row left out of the fee schedule")
+        inputs.problems = (
+            pd.concat([inputs.problems, extra], ignore_index=True)
+            if inputs.problems is not None and len(inputs.problems)
+            else extra
+        )
+        inputs.problem_lines = [
+            *inputs.problem_lines,
+            *(
+                f"{path.name} row {r.row}, {r.column} = {r.value!r}: {r.problem} (expected "
+                f"{r.expected}); row left out"
+                for r in schedule.problems.itertuples(index=False)
+            ),
+        ]
+    return schedule

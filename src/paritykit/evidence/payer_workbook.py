@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+import numpy as np
 import pandas as pd
 
 from paritykit import columns as C
@@ -25,9 +26,17 @@ from paritykit.privacy import (
 )
 
 if TYPE_CHECKING:
+    from paritykit.analysis.medicare import PaidVsMedicare
     from paritykit.analysis.payers import PayerScorecard
 
-__all__ = ["SHEET_NAMES", "scorecard_relations", "suppress_scorecard", "write_payer_workbook"]
+__all__ = [
+    "MEDICARE_SHEET",
+    "SHEET_NAMES",
+    "medicare_sheet",
+    "scorecard_relations",
+    "suppress_scorecard",
+    "write_payer_workbook",
+]
 
 WORKBOOK: Final = "payer_scorecard.xlsx"
 CHART_STEM: Final = "payer_denial_rates"
@@ -40,6 +49,8 @@ SHEET_NAMES: Final[tuple[str, ...]] = (
     "Method",
     "Provenance",
 )
+#: The sheet added by ``--locality`` or ``--fee-schedule`` (after "Chart").
+MEDICARE_SHEET: Final = "Paid vs Medicare"
 DISCLAIMER: Final = (
     "Prepared with paritykit {version}. Differences between payers are warning signs that call "
     "for an explanation, not proof of a parity violation. This is not legal advice."
@@ -223,6 +234,7 @@ def write_payer_workbook(
     inputs: Sequence[tuple[Path, str]] = (),
     suppress: bool = True,
     command: str = "",
+    medicare: PaidVsMedicare | None = None,
 ) -> list[Path]:
     """Write ``payer_scorecard.xlsx`` and ``payer_denial_rates.png`` into ``out_dir``.
 
@@ -238,6 +250,9 @@ def write_payer_workbook(
         Apply small-cell suppression (:func:`suppress_scorecard`).
     command : str
         The command line that reproduces the workbook.
+    medicare : PaidVsMedicare, optional
+        From :func:`paritykit.analysis.medicare.paid_vs_medicare`: adds the "Paid vs Medicare"
+        sheet (:func:`medicare_sheet`).
 
     Returns
     -------
@@ -248,7 +263,9 @@ def write_payer_workbook(
 
     out = Path(out_dir)
     with staged_output(out) as staging:  # a failed run leaves nothing in out_dir
-        written = _write_files(card, staging, inputs=inputs, suppress=suppress, command=command)
+        written = _write_files(
+            card, staging, inputs=inputs, suppress=suppress, command=command, medicare=medicare
+        )
         return publish(staging, out, written, keep=[p for p, _ in inputs])
 
 
@@ -259,6 +276,7 @@ def _write_files(
     inputs: Sequence[tuple[Path, str]],
     suppress: bool,
     command: str,
+    medicare: PaidVsMedicare | None = None,
 ) -> list[Path]:
     from paritykit.analysis.payers import DENIAL_CATEGORY_COLUMNS
     from paritykit.report import file_sha256
@@ -334,11 +352,108 @@ def _write_files(
             notes=("The dashed line is the rate over all payers.",),
             images=tuple(p for p in images if p.suffix == ".png"),
         ),
+        *([medicare_sheet(medicare, procs, suppress)] if medicare is not None else []),
         _method_sheet(card, suppress),
         _provenance_sheet(inputs, command, file_sha256),
     ]
     workbook = write_workbook(sheets, out / WORKBOOK)
     return [workbook, *images]
+
+
+def medicare_sheet(
+    medicare: PaidVsMedicare, procedures: pd.DataFrame, suppress: bool = True
+) -> SheetSpec:
+    """The "Paid vs Medicare" sheet: median paid and allowed per payer and code against the
+    Medicare amount of the practice's locality (or the user's fee schedule).
+
+    With ``suppress``, line counts from 1 to 10 and the figures computed from them are withheld
+    (:func:`paritykit.analysis.medicare.suppress_paid_vs_medicare`), and so is every line count
+    the scorecard's "By procedure" rows (``procedures``, as shown) withhold for the same payer
+    and code: both count the same paid lines, and the scorecard hides a large paid-lines count
+    when it would give away a small denied count.
+    """
+    from paritykit.analysis.medicare import MEDICARE_COLUMNS, suppress_paid_vs_medicare
+    from paritykit.evidence.workbook import DOLLARS_CENTS
+
+    table = medicare.to_frame()
+    if suppress:
+        table = suppress_paid_vs_medicare(table)
+        if C.PAID_LINES in procedures.columns and len(procedures):
+            hidden = procedures.loc[procedures[C.PAID_LINES].isna(), [C.PLAN_ID, C.PROCEDURE_CODE]]
+            keys = set(zip(hidden[C.PLAN_ID], hidden[C.PROCEDURE_CODE], strict=True))
+            also = [
+                (p, c) in keys and pd.notna(n)
+                for p, c, n in zip(
+                    table[C.PAYER], table[C.PROCEDURE_CODE], table[C.N_LINES], strict=True
+                )
+            ]
+            # the count only: with the claim lines it would give a denied count the scorecard
+            # withholds; a median over 11 or more lines reveals no count
+            for i in table.index[also]:
+                table.loc[i, C.N_LINES] = np.nan
+                table.loc[i, SUPPRESSED] = ", ".join(
+                    p for p in (str(table.loc[i, SUPPRESSED] or ""), C.N_LINES) if p
+                )
+    else:
+        table = table.assign(**{SUPPRESSED: ""})
+    shown = table[[*MEDICARE_COLUMNS, SUPPRESSED]].reset_index(drop=True)
+    dollars = [DOLLARS_CENTS] * len(shown)
+    percent = ['0.0"%"'] * len(shown)
+    schedule = medicare.schedule
+    unpriced = medicare.unpriced
+    notes = [
+        f"Fee schedule: {schedule.source}, year {schedule.year}. Medicare amount = [(work RVU x "
+        "work GPCI) + (non-facility PE RVU x PE GPCI) + (MP RVU x MP GPCI)] x conversion factor, "
+        "the non-facility (office) amount, before the 2% sequestration and without the lower "
+        "rate Medicare pays some non-physician practitioners.",
+        "Lines: paid lines with a paid amount (a line paid 0 because of the deductible counts, "
+        "at 0), per unit. allowed_pct_of_medicare is the like-for-like comparison: both the "
+        "allowed amount and the Medicare amount include the patient's share.",
+        f"Compare with care: a fee schedule of {schedule.year} against services of other years "
+        "shifts every percentage; a payer may pay some clinician types at a different rate.",
+    ]
+    if medicare.other_years:
+        notes.append(
+            f"The services are dated {', '.join(map(str, medicare.service_years))}; the fee "
+            f"schedule is of {schedule.year}. Pass the services' year with --fee-schedule for a "
+            "same-year comparison."
+        )
+    if len(unpriced):
+        notes.append(
+            "Not in the fee schedule (kept with their counts, not compared): "
+            + ", ".join(sorted(set(unpriced[C.PROCEDURE_CODE])))
+            + ". HCPCS H- and S-codes are not priced on the Medicare PFS."
+        )
+    if len(schedule.problems):
+        notes.append(
+            f"{len(schedule.problems)} row(s) of the fee schedule were left out: see problems.csv."
+        )
+    notes.append(
+        f"Counts from 1 to {SMALL_CELL_THRESHOLD - 1}, and figures that would reveal them, are "
+        "withheld; a line count the By procedure sheet withholds is withheld here too (its "
+        "medians, over 11 or more lines, are shown)."
+        if suppress
+        else "Small-cell suppression is OFF (--no-suppress): for the practice's own use only."
+    )
+    return SheetSpec(
+        MEDICARE_SHEET,
+        "Paid per session as a percentage of the Medicare fee schedule amount",
+        notes=tuple(notes),
+        tables=(
+            TableSpec(
+                shown,
+                count_columns=(C.N_LINES,),
+                cell_formats={
+                    C.MEDIAN_PAID: dollars,
+                    C.MEDIAN_ALLOWED: dollars,
+                    C.MEDICARE_AMOUNT: dollars,
+                    C.PAID_PCT_OF_MEDICARE: percent,
+                    C.ALLOWED_PCT_OF_MEDICARE: percent,
+                },
+            ),
+        ),
+        wrap_columns=(C.FEE_SCHEDULE_SOURCE, C.NOTE),
+    )
 
 
 def _method_sheet(card: PayerScorecard, suppress: bool) -> SheetSpec:
