@@ -34,7 +34,7 @@ demo: sample
 
 docs: install
 	$(BIN)/python scripts/gen_cli_docs.py
-	$(BIN)/python scripts/make_notebooks.py
+	$(BIN)/jupytext --sync notebooks/*.py
 
 lint: install
 	$(BIN)/ruff check .
