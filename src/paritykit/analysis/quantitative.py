@@ -912,7 +912,7 @@ def _screen_one(
                 sentence = (
                     f"The MH/SUD {label} of {mh_text} in {where} {condition}{pred_clause}; "
                     "if so, it complies. The plan's projected payments decide "
-                    f"({CITATIONS['substantially_all']}; {CITATIONS['predominant']}). {scope}"
+                    f"({CITATIONS['predominant']}). {scope}"
                 )
                 findings.append(
                     _finding(
