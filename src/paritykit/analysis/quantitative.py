@@ -974,6 +974,7 @@ def _dollar_limit_one(
 ) -> tuple[dict[str, object], list[dict[str, object]]]:
     """29 CFR 2590.712(b) for one plan, coverage unit and dollar-limit type."""
     label = _label(requirement)
+    a_label = _WITH_TYPE[requirement]
     first = unit.iloc[0]
     key = {
         C.PLAN_ID: first[C.PLAN_ID],
@@ -1023,7 +1024,7 @@ def _dollar_limit_one(
     elif not limits:
         rule, compliant = "none_or_under_one_third", False
         sentence = (
-            f"MH/SUD benefits carry an {label} of {mh_text}, but no M/S benefit listed has one; "
+            f"MH/SUD benefits carry {a_label} of {mh_text}, but no M/S benefit listed has one; "
             f"a plan with no {label} on M/S benefits may not impose one on MH/SUD benefits "
             f"({cite_none})."
         )
@@ -1038,7 +1039,7 @@ def _dollar_limit_one(
             rule, compliant = "none_or_under_one_third", False
             sentence = (
                 f"The M/S {label} applies to {_pct(share)} of projected M/S payments, less than "
-                f"one-third, so MH/SUD benefits may not carry an {label}; they carry "
+                f"one-third, so MH/SUD benefits may not carry {a_label}; they carry "
                 f"{mh_text} ({cite_none})."
             )
             fail("dollar_limit_not_allowed", sentence, cite_none)
@@ -1081,7 +1082,7 @@ def _dollar_limit_one(
                 bound = (mh_limit - lower) / unlimited_share
                 condition = (
                     "complies only if the plan's estimate of the upper limit on what it may "
-                    f"reasonably expect to pay for the M/S benefits without an {label} is "
+                    f"reasonably expect to pay for the M/S benefits without {a_label} is "
                     f"{format_level('copay', float(bound))} or less"
                 )
                 sentence = (
@@ -1105,7 +1106,7 @@ def _dollar_limit_one(
             rule = "at_least_two_thirds" if len(distinct) == 1 else "weighted_average"
             ms_limit = distinct[0] if len(distinct) == 1 else None
             sentence = (
-                f"Every M/S benefit listed carries an {label} "
+                f"Every M/S benefit listed carries {a_label} "
                 f"({', '.join(format_level('copay', float(v)) for v in distinct)}); the MH/SUD "
                 f"{label} of {mh_text} is "
                 + ("no lower than any of them" if compliant else "lower than all of them")
@@ -1123,7 +1124,7 @@ def _dollar_limit_one(
             else:
                 single_ok = len(distinct) == 1 and mh_limit >= distinct[0]
                 condition = (
-                    f"complies only if the M/S benefits with an {label} ({_names(limited)}) "
+                    f"complies only if the M/S benefits with {a_label} ({_names(limited)}) "
                     "receive at least one-third of the projected payments for all M/S benefits "
                     "of the plan, and "
                     + (
