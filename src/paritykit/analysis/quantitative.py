@@ -388,6 +388,7 @@ def quantitative_test(
     det_rows: list[dict[str, object]] = []
     level_rows: list[dict[str, object]] = []
     finding_rows: list[dict[str, object]] = []
+    scoped: dict[tuple[object, object], list[str]] = {}
     for key_values, cell in table.groupby(_KEY, sort=False):
         key = dict(zip(_KEY, key_values, strict=True))
         ms = cell[cell[C.SIDE] == vocab.MS]
@@ -435,7 +436,10 @@ def quantitative_test(
             level_rows.extend(levels)
             finding_rows.extend(findings)
         if screened and requirements:
-            finding_rows.append(_scope_note(key, list(benefit_payments.index)))
+            unit_key = (key[C.PLAN_ID], key[C.COVERAGE_UNIT])
+            scoped.setdefault(unit_key, []).append(_where(key))
+    for (plan_id, unit), places in scoped.items():
+        finding_rows.append(_scope_note(plan_id, unit, places))
     dollar_rows: list[dict[str, object]] = []
     for requirement in vocab.DOLLAR_LIMITS:
         rows = table[table[C.REQUIREMENT_TYPE] == requirement]
@@ -895,10 +899,10 @@ def _screen_one(
             if not parts:
                 screening, compliant = PASSES, True
                 sentence = (
-                    f"Every M/S benefit listed in {where} carries a {label}, each at a level at "
-                    f"least as restrictive as the MH/SUD level of {mh_text}, so the MH/SUD "
-                    f"{label} complies whatever the payments ({CITATIONS['predominant']}). "
-                    f"{scope}"
+                    f"Every M/S benefit listed in {where} carries {_WITH_TYPE[requirement]}, "
+                    "each at a level at least as restrictive as the MH/SUD level of "
+                    f"{mh_text}, so the MH/SUD {label} complies whatever the payments "
+                    f"({CITATIONS['predominant']}). {scope}"
                 )
             else:
                 screening, compliant = DEPENDS, None
@@ -956,15 +960,23 @@ def _screen_one(
     return det, [], findings
 
 
-def _scope_note(key: dict[str, object], listed: list[str]) -> dict[str, object]:
+def _scope_note(plan_id: object, unit: object, places: list[str]) -> dict[str, object]:
+    key = {
+        C.PLAN_ID: plan_id,
+        C.COVERAGE_UNIT: unit,
+        C.CLASSIFICATION: None,
+        C.SUB_CLASSIFICATION: None,
+        C.REQUIREMENT_TYPE: "",
+    }
     return _finding(
-        {**key, C.REQUIREMENT_TYPE: ""},
+        key,
         "screening_scope",
         "review",
-        f"No projected payments are given for the M/S benefits in {_where(key)}: the "
-        f"quantitative test there is a screening over the M/S benefits listed ({_names(listed)}). "
-        "Determined answers hold for those benefits; the plan's projected payments for all M/S "
-        "benefits in the classification decide the rest.",
+        "No projected payments are given for the M/S benefits in "
+        f"{', '.join(places)}: the quantitative test there is a screening over the M/S benefits "
+        "listed (each determination names them). Determined answers hold for those benefits; "
+        "the plan's projected payments for all M/S benefits in each classification decide the "
+        "rest, and an M/S benefit not listed could change an answer.",
         CITATIONS["substantially_all"],
     )
 
