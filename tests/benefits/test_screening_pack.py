@@ -1,7 +1,8 @@
 """`paritykit report` on benefits without projected payments writes a screening pack (issue 15).
 
 The benefits are the regulation's Examples 1 and 2 with the payments removed, plus an MH/SUD
-copay above every M/S copay in the emergency classification (fails whatever the payments).
+copay above every M/S copay in the emergency classification and an MH/SUD annual dollar limit
+that no M/S benefit has (both fail whatever the payments).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def screening_benefits(path: Path) -> Path:
             ms("emergency", "er", "copay", 250, None),
             ms("emergency", "ambulance", "copay", 100, None),
             mh("emergency", "psych er", "copay", 300),
+            mh("emergency", "psych er", "annual_dollar_limit", 10_000),
         ]
     )
     frame = pd.concat([example_1(15), example_2(15), emergency], ignore_index=True).assign(
@@ -64,4 +66,6 @@ def test_report_without_payments_writes_a_screening_pack(tmp_path: Path) -> None
     # Report document: determined and depends findings, each with its label.
     html = (out / "report.html").read_text()
     assert "Depends on the plan" in html and "more restrictive than every M/S copay" in html
+    # A dollar limit no M/S benefit carries: decided without payments, in the document too.
+    assert "All M/S benefits: annual dollar limit" in html
     assert (out / "report.pdf").stat().st_size > 0

@@ -647,6 +647,8 @@ def _qtl_part(
     for rec in shown.to_dict("records"):
         row = dets.get(_key_of(rec))
         if row is None:
+            if rec[C.REQUIREMENT_TYPE] in vocab.DOLLAR_LIMITS:
+                out.append(_dollar_limit_finding(rec, many_plans))
             continue
         screened = isinstance(row.get(C.SCREENING), str)
         requirement = str(row[C.REQUIREMENT_TYPE])
@@ -694,6 +696,24 @@ def _qtl_part(
         for r in found[found[C.SEVERITY] == "review"].to_dict("records")
     ]
     return out, tables, notes
+
+
+def _dollar_limit_finding(rec: Mapping[str, Any], many_plans: bool) -> ReportFinding:
+    """An aggregate lifetime or annual dollar-limit finding (29 CFR 2590.712(b))."""
+    text = tidy_text(str(rec[C.FINDING]))
+    title = f"All M/S benefits: {_words(str(rec[C.REQUIREMENT_TYPE]))}"
+    if many_plans:
+        title = f"{rec[C.PLAN_ID]}, {title}"
+    return ReportFinding(
+        kind="qtl",
+        severity=_SEVERITY_LABELS[str(rec[C.SEVERITY])],
+        title=title,
+        headline=text.split(" (29 CFR")[0].rstrip(".") + ".",
+        detail=text,
+        citation=str(rec[C.CITATION]),
+        request="The plan's projected payments for all M/S benefits for the plan year, the "
+        "M/S benefits each dollar limit applies to, and how it set the MH/SUD limit.",
+    )
 
 
 def _levels_table(levels: pd.DataFrame, det: Mapping[str, Any]) -> ReportTable:
