@@ -103,8 +103,9 @@ def command(
             )
             click.echo(f"  [{tag}] {rec.plan_id}: {rec.finding}")
     click.echo(
-        f"\n{result.n_noncompliant} of {len(frame)} determinations fail the test. "
-        "paritykit gives evidence, not legal advice."
+        f"\n{result.n_noncompliant} of {len(frame)} determinations fail the test"
+        + (f"; {result.n_depends} depend on the projected payments. " if result.n_depends else ". ")
+        + "paritykit gives evidence, not legal advice."
     )
     for target in (out, levels_out):
         if target is not None:
