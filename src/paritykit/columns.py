@@ -87,6 +87,14 @@ IS_PREDOMINANT = "is_predominant"
 FINDING_KIND = "finding_kind"
 SEVERITY = "severity"
 CITATION = "citation"
+#: Payment-free screening (a classification whose M/S rows carry no projected payments).
+SCREENING = "screening"
+SCREENING_CONDITION = "screening_condition"
+SCREENING_BENEFITS = "screening_benefits"
+#: Aggregate lifetime and annual dollar limits (29 CFR 2590.712(b)).
+DOLLAR_LIMIT_RULE = "dollar_limit_rule"
+MS_LIMIT = "ms_limit"
+MHSUD_LIMIT = "mhsud_limit"
 
 # --- statistics output (shared by the stats module and the evidence writers) ---------------
 P_VALUE = "p_value"

@@ -47,9 +47,16 @@ FINDING_COLUMNS: Final[tuple[str, ...]] = (
     "rule_basis",
     "disclosure_request",
 )
-_SEVERITY_ORDER: Final = {"noncompliant": 0, "warning_sign": 1, "insufficient": 2, "review": 3}
+_SEVERITY_ORDER: Final = {
+    "noncompliant": 0,
+    "depends_on_payments": 0.5,
+    "warning_sign": 1,
+    "insufficient": 2,
+    "review": 3,
+}
 _SEVERITY_LABEL: Final = {
     "noncompliant": "fails the quantitative test",
+    "depends_on_payments": "depends on the plan's projected payments",
     "warning_sign": "warning sign",
     "insufficient": "analysis insufficient",
     "review": "for review",
@@ -158,6 +165,7 @@ class EvidencePack:
             lines.append(line if len(line) <= width else line[: width - 3] + "...")
         if len(self.findings) > len(shown):
             lines.append(f"  ... and {len(self.findings) - len(shown)} more finding(s)")
+        lines.extend(_screening_lines(self.quantitative, width))
         lines.append(f"Full findings: {Path(self.out_dir) / 'report.pdf'} and evidence.xlsx")
         return "\n".join(lines)
 
@@ -165,6 +173,35 @@ class EvidencePack:
         return f"<p><b>Evidence pack</b> in {self.out_dir}</p>" + self.to_frame().to_html(
             index=False
         )
+
+
+def _screening_lines(qtl: QuantitativeTestResult, width: int) -> list[str]:
+    """Each requirement a screening without payments left open, with its condition."""
+    import textwrap
+
+    frame = qtl.screening
+    if not len(frame):
+        return []
+    depends = frame[frame[C.SCREENING] == "depends_on_payments"]
+    decided = len(frame) - len(depends)
+    lines = [
+        f"Screened without projected payments: {decided} requirement(s) decided whatever the "
+        f"payments, {len(depends)} depend on them:"
+    ]
+    for rec in depends.to_dict("records"):
+        place = str(rec[C.CLASSIFICATION] or "all M/S benefits").replace("_", " ")
+        if isinstance(rec[C.SUB_CLASSIFICATION], str) and rec[C.SUB_CLASSIFICATION]:
+            place += f" ({rec[C.SUB_CLASSIFICATION].replace('_', ' ')})"
+        text = f"{rec[C.PLAN_ID]}, {place}, {str(rec[C.REQUIREMENT_TYPE]).replace('_', ' ')}: "
+        lines.extend(
+            textwrap.wrap(
+                text + str(rec[C.SCREENING_CONDITION]) + ".",
+                width=width,
+                initial_indent="  - ",
+                subsequent_indent="    ",
+            )
+        )
+    return lines
 
 
 def build_evidence_pack(
@@ -453,7 +490,9 @@ def _findings(
                 "exhibit": "Exhibit A",
                 C.CITATION: rec[C.CITATION],
                 "rule_basis": RULE_2013,
-                "disclosure_request": QTL_REQUEST if rec[C.SEVERITY] == "noncompliant" else "",
+                "disclosure_request": QTL_REQUEST
+                if rec[C.SEVERITY] in ("noncompliant", "depends_on_payments")
+                else "",
             }
         )
     if analysis is not None and rates_shown is not None:

@@ -86,6 +86,11 @@ CUMULATIVE_REQUIREMENTS: Final[tuple[str, ...]] = (
     "day_limit",
     "visit_limit",
 )
+#: Aggregate lifetime and annual dollar limits (29 CFR 2590.712(b)): tested over all M/S benefits
+#: of a plan and coverage unit, not per classification, and not financial requirements.
+DOLLAR_LIMITS: Final[tuple[str, ...]] = ("annual_dollar_limit", "lifetime_dollar_limit")
+#: Every requirement type the benefits contract accepts.
+BENEFIT_REQUIREMENT_TYPES: Final[tuple[str, ...]] = REQUIREMENT_TYPES + DOLLAR_LIMITS
 REQUIREMENT_ALIASES: Final[dict[str, str]] = {
     "copayment": "copay",
     "co_pay": "copay",
@@ -98,6 +103,14 @@ REQUIREMENT_ALIASES: Final[dict[str, str]] = {
     "visit_limits": "visit_limit",
     "days": "day_limit",
     "visits": "visit_limit",
+    "annual_limit": "annual_dollar_limit",
+    "annual_maximum": "annual_dollar_limit",
+    "annual_dollar_maximum": "annual_dollar_limit",
+    "lifetime_limit": "lifetime_dollar_limit",
+    "lifetime_maximum": "lifetime_dollar_limit",
+    "lifetime_max": "lifetime_dollar_limit",
+    "lifetime_dollar_maximum": "lifetime_dollar_limit",
+    "aggregate_lifetime_limit": "lifetime_dollar_limit",
 }
 
 Accumulation = Literal["combined", "separate"]

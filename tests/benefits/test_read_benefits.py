@@ -109,10 +109,23 @@ def test_bad_payments(tmp_path: Path, payment: object, text: str) -> None:
     assert has_problem(problems, row=2, column="projected_payments", text=text)
 
 
-def test_missing_payments_on_ms_row(tmp_path: Path) -> None:
+def test_ms_rows_without_payments_read_for_screening(tmp_path: Path) -> None:
+    # Blank payments on every M/S row of a classification: read, and screened by the test.
     rows = [GOOD[0][:6] + [None, None], GOOD[1]]
+    table = pk.read_benefits(write_csv(tmp_path / "b.csv", rows))
+    assert table["projected_payments"].isna().all()
+
+
+def test_mixed_payments_in_one_classification_name_the_rows(tmp_path: Path) -> None:
+    rows = [
+        GOOD[0],
+        ["P1", "outpatient_in_network", "ms", "Surgery", "copay", 100, None, None],
+        GOOD[1],
+    ]
     problems = problems_of(write_csv(tmp_path / "b.csv", rows))
-    assert has_problem(problems, row=2, column="projected_payments", text="required")
+    assert has_problem(problems, row=3, column="projected_payments", text="no projected payments")
+    assert has_problem(problems, row=3, column="projected_payments", text="row 2")
+    assert len(problems) == 1
 
 
 def test_money_text_is_read() -> None:

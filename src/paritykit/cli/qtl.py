@@ -39,10 +39,20 @@ def render_table(determinations: pd.DataFrame) -> str:
                 if pd.isna(rec[C.PREDOMINANT_LEVEL])
                 else format_level(req, rec[C.PREDOMINANT_LEVEL]),
                 "MH/SUD": format_level(req, rec[C.MHSUD_LEVEL]) if rec["mhsud_subject"] else "-",
-                "result": "pass" if rec[C.COMPLIANT] else "FAIL",
+                "result": _result(rec),
             }
         )
     return pd.DataFrame(rows).to_string(index=False)
+
+
+def _result(rec: dict) -> str:
+    import pandas as pd
+
+    screening = rec.get(C.SCREENING)
+    if pd.isna(rec[C.COMPLIANT]):
+        return "depends on payments"
+    text = "pass" if rec[C.COMPLIANT] else "FAIL"
+    return f"{text} (whatever the payments)" if isinstance(screening, str) else text
 
 
 @click.command("qtl")
@@ -88,11 +98,14 @@ def command(
     if len(result.findings):
         click.echo("Findings (most serious first):")
         for rec in result.findings.itertuples(index=False):
-            tag = "FAIL  " if rec.severity == "noncompliant" else "review"
+            tag = {"noncompliant": "FAIL  ", "depends_on_payments": "DEPENDS"}.get(
+                rec.severity, "review"
+            )
             click.echo(f"  [{tag}] {rec.plan_id}: {rec.finding}")
     click.echo(
-        f"\n{result.n_noncompliant} of {len(frame)} determinations fail the test. "
-        "paritykit gives evidence, not legal advice."
+        f"\n{result.n_noncompliant} of {len(frame)} determinations fail the test"
+        + (f"; {result.n_depends} depend on the projected payments. " if result.n_depends else ". ")
+        + "paritykit gives evidence, not legal advice."
     )
     for target in (out, levels_out):
         if target is not None:

@@ -175,7 +175,11 @@ def _charts(
             plt.close(fig)
 
     failing = qtl.to_frame()
-    failing = failing[~failing[C.COMPLIANT] & failing[C.SUBSTANTIALLY_ALL]]
+    failing = failing[
+        failing[C.COMPLIANT].eq(False).fillna(False)
+        & failing[C.SUBSTANTIALLY_ALL].eq(True).fillna(False)
+        & failing[C.SCREENING].isna()  # screened rows have no payments to chart
+    ]
     if facts.plan_id is not None:
         failing = failing[failing[C.PLAN_ID] == facts.plan_id]
     for rec in failing.head(4).to_dict("records"):
@@ -259,12 +263,19 @@ def _qtl_sheet(qtl: Any, images: list[Path]) -> SheetSpec:
     levels = qtl.levels[list(LEVEL_COLUMNS)].copy()
     levels.insert(levels.columns.get_loc(C.CUMULATIVE_SHARE) + 1, "predominant_threshold", 0.5)
     sheet, title = EXHIBITS["Exhibit A"]
+    tables = [TableSpec(det, "Determinations"), TableSpec(levels, "Arithmetic by level")]
+    dollar = getattr(qtl, "dollar_limits", None)
+    if dollar is not None and len(dollar):
+        tables.append(TableSpec(dollar, "Aggregate lifetime and annual dollar limits"))
     notes = (
         "Substantially all: the type applies to at least two-thirds (threshold 66.7%) of "
         "projected M/S payments in the classification (29 CFR 2590.712(c)(3)(i)(A)).",
         "Predominant level: the level (or most-restrictive-first combination) covering more than "
         "one-half (threshold 50%) of subject payments (29 CFR 2590.712(c)(3)(iv)(B)).",
         "Exactly two-thirds passes; exactly one-half does not. Arithmetic is exact.",
+        "Where no projected M/S payments were given, 'screening' says whether the requirement "
+        "fails or passes whatever the payments, or depends on them, and 'screening_condition' "
+        "states the condition; 'compliant' is then blank when it depends.",
         f"Rule: {qtl.rule_version}",
     )
     return SheetSpec(
@@ -272,7 +283,7 @@ def _qtl_sheet(qtl: Any, images: list[Path]) -> SheetSpec:
         title,
         exhibit="Exhibit A",
         notes=notes,
-        tables=(TableSpec(det, "Determinations"), TableSpec(levels, "Arithmetic by level")),
+        tables=tuple(tables),
         images=tuple(images),
         wrap_columns=(C.FINDING,),
     )

@@ -79,6 +79,7 @@ _COVERAGE_UNIT_LABELS: Final[dict[str, str]] = {
 }
 _SEVERITY_LABELS: Final[dict[str, str]] = {
     "noncompliant": "Fails the quantitative test",
+    "depends_on_payments": "Depends on the plan's projected payments",
     "warning_sign": "Warning sign",
     "insufficient": "Analysis insufficient",
     "review": "For review",
@@ -602,6 +603,19 @@ def _qtl_headline(kind: str, det: Mapping[str, Any]) -> str:
         )
     if kind == "no_ms_counterpart":
         return f"MH/SUD benefits carry {mh}; no M/S benefit there has any {label}."
+    if kind == "mhsud_above_every_ms_level":
+        return (
+            f"MH/SUD benefits carry {mh}, more restrictive than every M/S {label} listed: it "
+            "fails whatever the plan's payments."
+        )
+    if kind == "depends_on_payments":
+        condition = det.get(C.SCREENING_CONDITION)
+        return (
+            f"MH/SUD benefits carry {mh}; without the plan's projected payments the answer "
+            f"turns on them: it {condition}."
+            if isinstance(condition, str)
+            else f"MH/SUD benefits carry {mh}; the answer turns on the plan's projected payments."
+        )
     if kind == "no_ms_benefits":
         return (
             f"MH/SUD benefits carry {mh}, but no M/S benefits with projected payments are "
@@ -629,10 +643,14 @@ def _qtl_part(
     many_plans = det[C.PLAN_ID].nunique() > 1
     many_units = det[C.COVERAGE_UNIT].nunique() > 1
     out: list[ReportFinding] = []
-    for rec in found[found[C.SEVERITY] == "noncompliant"].to_dict("records"):
+    shown = found[found[C.SEVERITY].isin(["noncompliant", "depends_on_payments"])]
+    for rec in shown.to_dict("records"):
         row = dets.get(_key_of(rec))
         if row is None:
+            if rec[C.REQUIREMENT_TYPE] in vocab.DOLLAR_LIMITS:
+                out.append(_dollar_limit_finding(rec, many_plans))
             continue
+        screened = isinstance(row.get(C.SCREENING), str)
         requirement = str(row[C.REQUIREMENT_TYPE])
         title = f"{_where(row[C.CLASSIFICATION], row[C.SUB_CLASSIFICATION])}: " + (
             _REQUIREMENT_LABELS.get(requirement, _words(requirement))
@@ -645,14 +663,18 @@ def _qtl_part(
         out.append(
             ReportFinding(
                 kind="qtl",
-                severity=_SEVERITY_LABELS["noncompliant"],
+                severity=_SEVERITY_LABELS[str(rec[C.SEVERITY])],
                 title=title,
                 headline=_qtl_headline(str(rec[C.FINDING_KIND]), row),
                 detail=tidy_text(str(rec[C.FINDING])),
                 citation=str(rec[C.CITATION]),
                 request=(
-                    "The plan's projected-payment data and the method it used to determine the "
-                    "substantially-all and predominant levels for this classification."
+                    "The plan's projected payments for every M/S benefit in this classification "
+                    "for the plan year, the method used to project them, and its comparative "
+                    "analysis of the substantially-all and predominant levels."
+                    if screened
+                    else "The plan's projected-payment data and the method it used to determine "
+                    "the substantially-all and predominant levels for this classification."
                 ),
                 charts=(
                     (
@@ -665,7 +687,7 @@ def _qtl_part(
                     if chart is not None
                     else ()
                 ),
-                tables=(_levels_table(levels, row),),
+                tables=() if screened else (_levels_table(levels, row),),
             )
         )
     tables = [_determinations_table(det, many_plans, many_units)] if len(det) else []
@@ -674,6 +696,24 @@ def _qtl_part(
         for r in found[found[C.SEVERITY] == "review"].to_dict("records")
     ]
     return out, tables, notes
+
+
+def _dollar_limit_finding(rec: Mapping[str, Any], many_plans: bool) -> ReportFinding:
+    """An aggregate lifetime or annual dollar-limit finding (29 CFR 2590.712(b))."""
+    text = tidy_text(str(rec[C.FINDING]))
+    title = f"All M/S benefits: {_words(str(rec[C.REQUIREMENT_TYPE]))}"
+    if many_plans:
+        title = f"{rec[C.PLAN_ID]}, {title}"
+    return ReportFinding(
+        kind="qtl",
+        severity=_SEVERITY_LABELS[str(rec[C.SEVERITY])],
+        title=title,
+        headline=text.split(" (29 CFR")[0].rstrip(".") + ".",
+        detail=text,
+        citation=str(rec[C.CITATION]),
+        request="The plan's projected payments for all M/S benefits for the plan year, the "
+        "M/S benefits each dollar limit applies to, and how it set the MH/SUD limit.",
+    )
 
 
 def _levels_table(levels: pd.DataFrame, det: Mapping[str, Any]) -> ReportTable:
@@ -726,6 +766,31 @@ def _levels_table(levels: pd.DataFrame, det: Mapping[str, Any]) -> ReportTable:
     )
 
 
+def _known(value: object) -> bool | None:
+    """A nullable boolean cell as True, False or None (not decided)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return bool(value)
+
+
+def _predominant_cell(requirement: str, r: Mapping[str, Any]) -> str:
+    if not pd.isna(r[C.PREDOMINANT_LEVEL]):
+        return level_text(requirement, r[C.PREDOMINANT_LEVEL])
+    holds = _known(r[C.SUBSTANTIALLY_ALL])
+    if holds is None:
+        return "depends on payments"
+    return "n/a" if holds else "none (under two-thirds)"
+
+
+def _result_cell(r: Mapping[str, Any]) -> str:
+    screening = r.get(C.SCREENING)
+    verdict = _known(r[C.COMPLIANT])
+    if verdict is None:
+        return "Depends on payments"
+    text = "Passes" if verdict else "Fails"
+    return f"{text} whatever the payments" if isinstance(screening, str) else text
+
+
 def _determinations_table(det: pd.DataFrame, many_plans: bool, many_units: bool) -> ReportTable:
     rows = []
     emphasis = []
@@ -738,15 +803,15 @@ def _determinations_table(det: pd.DataFrame, many_plans: bool, many_units: bool)
             *((str(r[C.PLAN_ID]),) if many_plans else ()),
             place,
             _REQUIREMENT_LABELS.get(requirement, _words(requirement)),
-            _percent(r[C.SUBJECT_SHARE]),
-            level_text(requirement, r[C.PREDOMINANT_LEVEL])
-            if r[C.SUBSTANTIALLY_ALL]
-            else "none (under two-thirds)",
+            _percent(r[C.SUBJECT_SHARE])
+            if not isinstance(r.get(C.SCREENING), str)
+            else "not given (screening)",
+            _predominant_cell(requirement, r),
             level_text(requirement, r[C.MHSUD_LEVEL]),
-            "Passes" if r[C.COMPLIANT] else "Fails",
+            _result_cell(r),
         )
         rows.append(cells)
-        emphasis.append(not r[C.COMPLIANT])
+        emphasis.append(_result_cell(r).startswith("Fails"))
     header = (
         *(("Plan",) if many_plans else ()),
         "Classification",
@@ -1032,7 +1097,13 @@ def _next_steps(
 ) -> tuple[str, ...]:
     steps = []
     asks = []
-    if qtl:
+    fails = [f for f in qtl if f.severity == _SEVERITY_LABELS["noncompliant"]]
+    if len(fails) < len(qtl):
+        asks.append(
+            "its projected payments for every M/S benefit in the classifications screened "
+            "without them, which decide the conditions stated in the findings"
+        )
+    if fails:
         asks.append("its projected-payment data and how it set the predominant levels")
     if claims or nqtl:
         asks.append(
@@ -1048,7 +1119,7 @@ def _next_steps(
         if also:
             text += f"; a copy may also go to the {' and the '.join(also)}"
         steps.append(text + ".")
-    if qtl:
+    if fails:
         steps.append(
             "Ask the plan to correct the MH/SUD requirements that fail the test (no more "
             "restrictive than the predominant M/S level, or none where M/S benefits carry none) "

@@ -90,7 +90,7 @@ def write_benefits_workbook(
         C.CLASSIFICATION: vocab.CLASSIFICATIONS,
         C.SUB_CLASSIFICATION: vocab.OUTPATIENT_SUB_CLASSIFICATIONS,
         C.SIDE: vocab.SIDES,
-        C.REQUIREMENT_TYPE: vocab.REQUIREMENT_TYPES,
+        C.REQUIREMENT_TYPE: vocab.BENEFIT_REQUIREMENT_TYPES,
         C.ACCUMULATION: vocab.ACCUMULATIONS,
         C.COVERAGE_UNIT: (vocab.COVERAGE_UNIT_DEFAULT, "family", "employee_plus_one"),
     }

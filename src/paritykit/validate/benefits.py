@@ -207,7 +207,7 @@ def _validate_row(rec: dict[str, object], present: set[str], log: ProblemLog) ->
         present,
         row,
         log,
-        vocab.REQUIREMENT_TYPES,
+        vocab.BENEFIT_REQUIREMENT_TYPES,
         vocab.REQUIREMENT_ALIASES,
         "requirement type",
     )
@@ -225,14 +225,7 @@ def _validate_row(rec: dict[str, object], present: set[str], log: ProblemLog) ->
             expected="a dollar amount such as 125000 or $125,000.00",
         )
     elif number is None:
-        if out[C.SIDE] == vocab.MS and C.PROJECTED_PAYMENTS in present:
-            log.add(
-                "projected payments are required on medical/surgical rows",
-                row=row,
-                column=C.PROJECTED_PAYMENTS,
-                value=payments,
-                expected="the plan's projected payments for this benefit (dollars, >= 0)",
-            )
+        pass  # blank: on M/S rows the classification is screened without payments
     elif number < 0:
         log.add(
             "projected payments are negative",
@@ -264,7 +257,7 @@ def _validate_row(rec: dict[str, object], present: set[str], log: ProblemLog) ->
                 value=accumulation,
                 expected="'combined', 'separate' or blank",
             )
-        elif out[C.REQUIREMENT_TYPE] in vocab.CUMULATIVE_REQUIREMENTS:
+        elif out[C.REQUIREMENT_TYPE] in (*vocab.CUMULATIVE_REQUIREMENTS, *vocab.DOLLAR_LIMITS):
             out[C.ACCUMULATION] = code
     return out
 
@@ -330,6 +323,15 @@ def _validate_level(value: object, requirement: object, row: int, log: ProblemLo
             expected=_level_expectation(requirement),
         )
         return np.nan
+    if requirement in vocab.DOLLAR_LIMITS and number == 0:
+        log.add(
+            f"a {requirement} of 0 means no coverage",
+            row=row,
+            column=C.LEVEL,
+            value=value,
+            expected="a dollar amount such as 1000000, or blank for no limit",
+        )
+        return np.nan
     if requirement in vocab.TREATMENT_LIMITS:
         if number == 0:
             log.add(
@@ -360,6 +362,8 @@ def _level_expectation(requirement: object) -> str:
         "out_of_pocket_max": "a dollar amount such as 6000 (0 or blank: none)",
         "day_limit": "a whole number of days (blank: unlimited)",
         "visit_limit": "a whole number of visits (blank: unlimited)",
+        "annual_dollar_limit": "a dollar amount such as 100000 (blank: no limit)",
+        "lifetime_dollar_limit": "a dollar amount such as 1000000 (blank: no limit)",
     }.get(str(requirement), "a number")
 
 
@@ -408,6 +412,7 @@ def _check_table(out: pd.DataFrame, log: ProblemLog, duplicates: DuplicatePolicy
                         value=rec[C.PROJECTED_PAYMENTS],
                         expected="the same projected payments on every row of one benefit",
                     )
+    _check_payments_all_or_none(ms, log)
     # Within one plan, unit and classification, use sub-classifications on all rows or none.
     for _, group in kept.groupby([C.PLAN_ID, C.COVERAGE_UNIT, C.CLASSIFICATION], sort=False):
         has_sub = group[C.SUB_CLASSIFICATION] != ""
@@ -424,6 +429,37 @@ def _check_table(out: pd.DataFrame, log: ProblemLog, duplicates: DuplicatePolicy
     return dropped
 
 
+def _check_payments_all_or_none(ms: pd.DataFrame, log: ProblemLog) -> None:
+    """Projected payments on every M/S benefit of a tested group, or on none (screening).
+
+    A benefit whose rows disagree is already reported by the same-payments check and is left
+    out here.
+    """
+    group_key = [C.PLAN_ID, C.COVERAGE_UNIT, C.CLASSIFICATION, C.SUB_CLASSIFICATION]
+    for _, group in ms.groupby(group_key, dropna=False, sort=False):
+        has = group[C.PROJECTED_PAYMENTS].notna()
+        if has.all() or not has.any():
+            continue
+        per_benefit = has.groupby(group[C.BENEFIT]).agg(["all", "any"])
+        mixed_benefits = set(per_benefit.index[per_benefit["any"] & ~per_benefit["all"]])
+        first = group[has].iloc[0]
+        where = str(first[C.CLASSIFICATION])
+        if first[C.SUB_CLASSIFICATION]:
+            where += f" ({first[C.SUB_CLASSIFICATION]})"
+        for _, rec in group[~has].iterrows():
+            if rec[C.BENEFIT] in mixed_benefits:
+                continue
+            log.add(
+                f"M/S benefit '{rec[C.BENEFIT]}' has no projected payments, but other M/S "
+                f"benefits of plan '{rec[C.PLAN_ID]}' in {where} do (row "
+                f"{int(first[C.SOURCE_ROW])}, '{first[C.BENEFIT]}')",
+                row=int(rec[C.SOURCE_ROW]),
+                column=C.PROJECTED_PAYMENTS,
+                expected="projected payments on every M/S row of the classification (the full "
+                "test), or on none (a screening without payments)",
+            )
+
+
 #: What each contract column holds, for the Excel template's instructions and the docs.
 BENEFITS_COLUMN_HELP: dict[str, str] = {
     C.PLAN_ID: "Required. Any identifier of the plan (e.g. the plan name or number).",
@@ -435,15 +471,19 @@ BENEFITS_COLUMN_HELP: dict[str, str] = {
     "classification or on none.",
     C.SIDE: "Required. ms (medical/surgical) or mhsud (mental health / substance use disorder).",
     C.BENEFIT: "Required. A label for the benefit (e.g. 'Specialist visit').",
-    C.REQUIREMENT_TYPE: "Required. One of: " + ", ".join(vocab.REQUIREMENT_TYPES) + ". One row "
+    C.REQUIREMENT_TYPE: "Required. One of: "
+    + ", ".join(vocab.BENEFIT_REQUIREMENT_TYPES)
+    + ". One row "
     "per benefit and requirement type.",
     C.LEVEL: "The level: dollars for copay, deductible and out_of_pocket_max; percentage points "
     "for coinsurance (20 or 20% mean 20 percent; 0.2 is rejected as ambiguous); days or visits "
     "for limits. 0 or blank means the benefit is not subject; for limits blank means unlimited.",
-    C.PROJECTED_PAYMENTS: "Required on ms rows: the plan's projected payments for this benefit "
+    C.PROJECTED_PAYMENTS: "On ms rows: the plan's projected payments for this benefit "
     "for the plan year, in dollars (for deductibles and out-of-pocket maximums, as if the "
-    "threshold had not been met). Repeat the same amount on each row of one benefit. Optional "
-    "on mhsud rows.",
-    C.ACCUMULATION: "For deductible, out_of_pocket_max, day_limit and visit_limit: combined "
-    "(MH/SUD and M/S count toward one shared amount; the default when blank) or separate.",
+    "threshold had not been met). Repeat the same amount on each row of one benefit. Leave it "
+    "blank on every ms row of a classification when you do not have the plan's numbers: the "
+    "classification is then screened without payments. Optional on mhsud rows.",
+    C.ACCUMULATION: "For deductible, out_of_pocket_max, day_limit, visit_limit and the dollar "
+    "limits: combined (MH/SUD and M/S count toward one shared amount; the default when blank) "
+    "or separate.",
 }
