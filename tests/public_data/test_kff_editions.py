@@ -125,9 +125,13 @@ def test_py2026_large_insurers_with_masked_enrollment_are_kept(py2026) -> None:
     assert "enrollment reported for 2 of 49 plans" in note
     dropped = strict.exclusions[strict.exclusions["reason"] == "enrollment_below_minimum"]
     assert len(dropped) == 6  # every plan reports, and the sum is below 1,000
-    assert dropped["detail"].str.fullmatch(
-        r"fewer than 1,000 enrollees \(\d+; enrollment reported for (\d+) of \1 plans\)"
-    ).all()
+    assert (
+        dropped["detail"]
+        .str.fullmatch(
+            r"fewer than 1,000 enrollees \(\d+; enrollment reported for (\d+) of \1 plans\)"
+        )
+        .all()
+    )
 
 
 def test_py2026_shop_only_issuer_is_not_individual_market(py2026) -> None:

@@ -134,10 +134,11 @@ def test_one_bad_cell_named_in_full(tmp_path: Path) -> None:
     headers = list(PY2024.required)
     rows = [_row(PY2024, "OH", 11111, "P1")]
     shop = [_row(PY2024, "OH", 11111, "S1", **{"Issuer_Internal_Appeals_Filed": "12,5"})]
-    path = _write(
-        tmp_path / "bad.xlsx",
-        {"Transparency 2024 - Ind QHP": (headers, rows), "Transparency 2024 - SHOP": (headers, shop)},
-    )
+    sheets = {
+        "Transparency 2024 - Ind QHP": (headers, rows),
+        "Transparency 2024 - SHOP": (headers, shop),
+    }
+    path = _write(tmp_path / "bad.xlsx", sheets)
     with pytest.raises(DataValidationError) as info:
         read_tc_puf(path)
     message = str(info.value)
@@ -159,11 +160,12 @@ def test_layout_error_quotes_each_release_spelling(tmp_path: Path) -> None:
     with pytest.raises(InputFileError) as info:
         read_tc_puf(path)
     lines = {line.split(" (plan years")[0]: line for line in _layout_lines(str(info.value))}
-    assert "expected these headers, not found: Issuer_Claims_Denied_Out_of_Network." in (
-        lines["Layout py2025_2026"]
+    assert (
+        "expected these headers, not found: Issuer_Claims_Denied_Out_of_Network."
+        in (lines["Layout py2025_2026"])
     )
     assert 'Issuer_Claims_Denied_Out_of_Network"' in lines["Layout py2024"]
-    assert "Issuer_Claims_Denied_Out_of_Network\"" not in lines["Layout py2025_2026"]
+    assert 'Issuer_Claims_Denied_Out_of_Network"' not in lines["Layout py2025_2026"]
     assert "SADP_Only?" not in lines["Layout py2025_2026"]
 
 

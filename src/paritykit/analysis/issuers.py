@@ -390,7 +390,8 @@ def issuer_denials(
     if not 0 < alpha < 1:
         raise ConfigurationError(f"alpha must be between 0 and 1; got {alpha!r}.")
     if min_enrollment is not None and (
-        isinstance(min_enrollment, bool) or not isinstance(min_enrollment, int | np.integer)
+        isinstance(min_enrollment, bool)
+        or not isinstance(min_enrollment, int | np.integer)
         or min_enrollment < 0
     ):
         raise ConfigurationError(
@@ -406,9 +407,7 @@ def issuer_denials(
     networks: tuple[str, ...] = ("in_network", "out_of_network") if split else ("total",)
     head_received, head_denied = _NETWORK_COLUMNS[networks[0]]
 
-    keep, exclusions = _apply_filters(
-        issuers, filters, head_received, head_denied, min_enrollment
-    )
+    keep, exclusions = _apply_filters(issuers, filters, head_received, head_denied, min_enrollment)
     included = issuers.loc[keep].reset_index(drop=True)
 
     rates = _rates(included, networks, alpha)

@@ -302,9 +302,7 @@ def _prefer(
     for name, spellings in fields.items():
         own = next((by_norm[_norm(x)] for x in spellings if _norm(x) in by_norm), None)
         out[name] = (
-            spellings
-            if own is None
-            else (own, *(x for x in spellings if _norm(x) != _norm(own)))
+            spellings if own is None else (own, *(x for x in spellings if _norm(x) != _norm(own)))
         )
     return out
 
@@ -737,9 +735,7 @@ def _problems_error(file: str, rows: list[dict[str, Any]]) -> DataValidationErro
     n = len(rows)
     cells = "1 cell is" if n == 1 else f"{n} cells are"
     more = (
-        ""
-        if n == 1
-        else f" The other {n - 1} are listed with their sheet, row, column and value."
+        "" if n == 1 else f" The other {n - 1} are listed with their sheet, row, column and value."
     )
     return DataValidationError(
         f"{file}: {cells} neither a plausible number nor a known TC-PUF marker "
