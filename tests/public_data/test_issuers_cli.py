@@ -66,6 +66,9 @@ def test_state_and_issuer_that_do_not_match_is_an_error(public_data: Path, tmp_p
         "Error: --state TX and --issuer 46944 do not match: issuer 46944 is in AL, not TX."
     ) in result.output
     assert not out.exists()  # nothing written
+    page = (Path(__file__).resolve().parents[2] / "docs" / "troubleshooting.md").read_text()
+    line = next(x for x in result.output.splitlines() if x.startswith("Error: "))
+    assert line in page  # docs/troubleshooting.md quotes the message as printed
 
 
 def test_min_enrollment_on_the_command_line(public_data: Path, tmp_path: Path):

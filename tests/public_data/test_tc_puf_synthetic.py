@@ -151,6 +151,12 @@ def test_one_bad_cell_named_in_full(tmp_path: Path) -> None:
     ) in message
     assert "problems table" not in message and ".problems" not in message
     assert info.value.problems["sheet"].tolist() == ["Transparency 2024 - SHOP"]
+    page = (Path(__file__).resolve().parents[2] / "docs" / "troubleshooting.md").read_text()
+    for fragment in (
+        "neither a plausible number nor a known TC-PUF marker (*, **, ***, N/A); first: sheet '",
+        "Use the file as CMS publishes it, or correct the cells named.",
+    ):
+        assert fragment in message and fragment in page
 
 
 def test_layout_error_quotes_each_release_spelling(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ ISSUER_FILES: tuple[str, ...] = (
 @click.option(
     "--min-enrollment",
     type=click.IntRange(min=0),
+    metavar="N",
     default=None,
     help="Also exclude issuers whose enrollment is known to be below this (KFF's older methods "
     "used 1000). Enrollment is known only when every plan reports it; masked plans are "

@@ -734,9 +734,8 @@ def _problems_error(file: str, rows: list[dict[str, Any]]) -> DataValidationErro
     first = rows[0]
     n = len(rows)
     cells = "1 cell is" if n == 1 else f"{n} cells are"
-    more = (
-        "" if n == 1 else f" The other {n - 1} are listed with their sheet, row, column and value."
-    )
+    verb = "is" if n == 2 else "are"
+    more = "" if n == 1 else f" The other {n - 1} {verb} listed with sheet, row, column and value."
     return DataValidationError(
         f"{file}: {cells} neither a plausible number nor a known TC-PUF marker "
         f"({', '.join(MARKERS)}); first: sheet {first[C.TC_SHEET]!r}, row {first['row']}, "
