@@ -336,13 +336,9 @@ LAYOUTS: Final[tuple[TcPufLayout, ...]] = (
         plan_req={**_PLAN_TOTAL, **_REASONS, **_ENROLLMENT_OLD},
         plan_opt={**_PLAN_TOTAL_OPTIONAL, **_DENIED_OON, **_DISENROLLMENT_OLD},
         verified=False,
-        # Spellings reported for these releases by secondary sources (no real file seen).
-        spelled=(
-            "SADP_Only?",
-            "QHP/SADP",
-            "Is_Issuer_New_to_Exchange? (Yes_or_No)",
-            "Plan_Number_Claims_Denied_Not_Medically_Necessary_Excl_Behavioral_Health",
-        ),
+        # Secondary sources report ``SADP_Only?``, ``QHP/SADP`` and ``..._Excl_Behavioral_Health``
+        # for these releases (accepted above); with no real file seen, headers are quoted in
+        # the PY2024 spelling.
     ),
 )
 
