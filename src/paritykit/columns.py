@@ -277,6 +277,8 @@ ISSUER_NAME = "issuer_name"
 ISSUER_NEW_TO_EXCHANGE = "issuer_new_to_exchange"
 DENTAL_ONLY = "dental_only"
 HAS_MEDICAL_PLANS = "has_medical_plans"
+#: The issuer has a medical (QHP) plan on an individual-market sheet (KFF counts those only).
+HAS_INDIVIDUAL_MEDICAL_PLANS = "has_individual_medical_plans"
 PLAN_NEW_OR_RETURNING = "plan_new_or_returning"
 PLAN_TYPE = "plan_type"
 PRODUCT_TYPE = "product_type"
@@ -313,6 +315,12 @@ DENIED_OTHER = "denied_other"
 ENROLLMENT = "enrollment"
 DISENROLLMENT = "disenrollment"
 ENROLLMENT_PLANS_MISSING = "enrollment_plans_missing"
+#: Plans counted for an issuer's enrollment, and how many of them report a number.
+ENROLLMENT_PLANS = "enrollment_plans"
+ENROLLMENT_PLANS_REPORTED = "enrollment_plans_reported"
+#: Sum of the plan enrollment figures an issuer reports: its enrollment when every plan reports
+#: one, otherwise only a lower bound (masked plans are unknown, not zero).
+ENROLLMENT_REPORTED = "enrollment_reported"
 #: Companion column of every TC-PUF count: ``<count>_marker`` holds the marker that stood in
 #: the cell ("*", "**", "***", "N/A", or "blank" for an empty cell); missing when a number did.
 MARKER_SUFFIX = "_marker"
@@ -327,6 +335,9 @@ RANK_IN_STATE = "rank_in_state"
 ISSUERS_IN_STATE = "issuers_in_state"
 APPEAL_RATE = "appeal_rate"
 OVERTURN_RATE = "overturn_rate"
+#: Internal appeals filed by issuers that also report how many were overturned (the
+#: denominator of a pooled overturn rate).
+APPEALS_FILED_WITH_OVERTURNED = "internal_appeals_filed_with_overturned"
 OVERTURN_CI_LOW = "overturn_ci_low"
 OVERTURN_CI_HIGH = "overturn_ci_high"
 MN_DENIALS_BH = "mn_denials_bh"

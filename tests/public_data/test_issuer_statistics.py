@@ -117,20 +117,47 @@ def test_kff_exclusions_with_reasons() -> None:
         _issuer("OH", "dental", 5000, 500, dental_only=True, has_medical_plans=False),
         _issuer("OH", "marked", np.nan, 10, claims_received_in_network_marker="**"),
         _issuer("OH", "no_enrollment", 5000, 500, enrollment=np.nan, enrollment_marker="*"),
+        _issuer("OH", "shop_only", 5000, 500, has_individual_medical_plans=False),
     ]
     result = issuer_denials(_puf(issuers))
     reasons = dict(zip(result.exclusions["issuer_id"], result.exclusions["reason"], strict=True))
+    # KFF's method as its 2024 edition applies it: no enrollment test.
     assert reasons == {
         "small": "claims_received_below_1000",
-        "few_enrollees": "enrollment_below_1000",
         "too_many_denials": "denials_exceed_claims",
         "dental": "dental_only",
         "marked": "claims_received_missing",
-        "no_enrollment": "enrollment_missing",
+        "shop_only": "no_individual_medical_plans",
     }
-    assert result.issuers["issuer_id"].tolist() == ["ok"]
+    assert result.issuers["issuer_id"].tolist() == ["ok", "few_enrollees", "no_enrollment"]
     none = issuer_denials(_puf(issuers), filters="none")
     assert set(none.exclusions["issuer_id"]) == {"marked", "too_many_denials"}
+
+
+def test_enrollment_test_only_where_enrollment_is_known() -> None:
+    """A masked plan is unknown, not small: only a known enrollment below the minimum drops."""
+    issuers = [
+        _issuer("OH", "ok", 5000, 500),
+        _issuer("OH", "known_small", 5000, 500, enrollment=640.0, enrollment_reported=640.0,
+                enrollment_plans=7, enrollment_plans_reported=7),
+        _issuer("OH", "masked", 5000, 500, enrollment=np.nan, enrollment_marker="*",
+                enrollment_reported=655.0, enrollment_plans=49, enrollment_plans_reported=4),
+        _issuer("OH", "masked_big", 5000, 500, enrollment=np.nan, enrollment_marker="**",
+                enrollment_reported=4000.0, enrollment_plans=9, enrollment_plans_reported=3),
+    ]  # fmt: skip
+    result = issuer_denials(_puf(issuers), min_enrollment=1000)
+    excluded = result.exclusions.set_index("issuer_id")
+    assert excluded.index.tolist() == ["known_small"]
+    assert excluded.loc["known_small", "reason"] == "enrollment_below_minimum"
+    assert excluded.loc["known_small", "detail"] == (
+        "fewer than 1,000 enrollees (640; enrollment reported for 7 of 7 plans)"
+    )
+    notes = result.issuers.set_index("issuer_id")["note"]
+    assert "enrollment reported for 4 of 49 plans; those plans: 655 enrollees" in notes["masked"]
+    assert "enrollment" not in notes["masked_big"]  # the reported plans reach the minimum
+    assert "enrollment" not in notes["ok"]
+    with pytest.raises(ConfigurationError, match="min_enrollment"):
+        issuer_denials(_puf(issuers), min_enrollment=-5)
 
 
 def test_behavioral_health_share_and_appeals() -> None:
@@ -158,6 +185,7 @@ def test_behavioral_health_share_and_appeals() -> None:
     assert "undefined" in b["note"]
     national = result.pooled_appeals[result.pooled_appeals["scope"] == "national"].iloc[0]
     assert national["internal_appeals_filed"] == 40  # B's marked appeals are not zeros
+    assert national["internal_appeals_filed_with_overturned"] == 40
     assert national["mn_denials_bh"] == 15
 
 

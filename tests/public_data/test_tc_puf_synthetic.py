@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pytest
 
@@ -34,20 +35,21 @@ def _write(path: Path, sheets: dict[str, tuple[list[str], list[dict[str, object]
 
 def _row(layout, state, issuer, plan, product="QHP", dental="No", **cells) -> dict[str, object]:
     row: dict[str, object] = {h: 0 for h in layout.required}
-    row.update(
-        {
-            "State": state,
-            "Issuer_ID": issuer,
-            "Issuer_Name": f"Issuer {issuer}",
-            "Is_Issuer_New_to_Exchange?(Yes_or_No)": "No",
-            "SADP_Only": dental,
-            "Plan_ID": plan,
-            "Plan_Type": "HMO",
-            "QHP or SADP?": product,
-            "Metal_Level": "Silver",
-        }
-    )
-    row.update(cells)
+    text = {  # field -> value, written under the header this layout spells
+        "state": state,
+        "issuer_id": issuer,
+        "issuer_name": f"Issuer {issuer}",
+        "issuer_new_to_exchange": "No",
+        "dental_only": dental,
+        "plan_id": plan,
+        "plan_type": "HMO",
+        "product_type": product,
+        "metal_level": "Silver",
+    }
+    row.update({layout.text_fields[field][0]: value for field, value in text.items()})
+    for header, value in cells.items():  # PY2024 spellings of text headers map to the layout's
+        field = next((f for f, sp in layout.text_fields.items() if header in sp), None)
+        row[layout.text_fields[field][0] if field else header] = value
     return row
 
 
@@ -123,6 +125,59 @@ def test_bad_cell_reports_every_problem(tmp_path: Path) -> None:
     problems = info.value.problems
     assert problems["row"].tolist() == [4, 5]
     assert problems["column"].tolist() == ["Issuer_Claims_Received_In_Network", "SADP_Only"]
+    assert problems["sheet"].tolist() == ["Transparency 2024 - Ind QHP"] * 2
+    assert problems["value"].tolist() == ["lots", "maybe"]
+
+
+def test_one_bad_cell_named_in_full(tmp_path: Path) -> None:
+    """Sheet, row, column and value in the message itself; no pointer to another table."""
+    headers = list(PY2024.required)
+    rows = [_row(PY2024, "OH", 11111, "P1")]
+    shop = [_row(PY2024, "OH", 11111, "S1", **{"Issuer_Internal_Appeals_Filed": "12,5"})]
+    sheets = {
+        "Transparency 2024 - Ind QHP": (headers, rows),
+        "Transparency 2024 - SHOP": (headers, shop),
+    }
+    path = _write(tmp_path / "bad.xlsx", sheets)
+    with pytest.raises(DataValidationError) as info:
+        read_tc_puf(path)
+    message = str(info.value)
+    assert message.startswith(
+        "bad.xlsx: 1 cell is neither a plausible number nor a known TC-PUF marker"
+    )
+    assert (
+        "first: sheet 'Transparency 2024 - SHOP', row 4, column 'Issuer_Internal_Appeals_Filed', "
+        "value '12,5': written with a decimal comma"
+    ) in message
+    assert "problems table" not in message and ".problems" not in message
+    assert info.value.problems["sheet"].tolist() == ["Transparency 2024 - SHOP"]
+    page = (Path(__file__).resolve().parents[2] / "docs" / "troubleshooting.md").read_text()
+    for fragment in (
+        "neither a plausible number nor a known TC-PUF marker (*, **, ***, N/A); first: sheet '",
+        "Use the file as CMS publishes it, or correct the cells named.",
+    ):
+        assert fragment in message and fragment in page
+
+
+def test_layout_error_quotes_each_release_spelling(tmp_path: Path) -> None:
+    """The 2025-26 layout is described with its own headers, not PY2024's stray quote."""
+    headers = [h for h in PY2025.required if not h.startswith("Issuer_Claims_Denied_Out")]
+    path = _write(tmp_path / "odd.xlsx", {"Transparency 2026 - Ind QHP": (headers, [])})
+    with pytest.raises(InputFileError) as info:
+        read_tc_puf(path)
+    lines = {line.split(" (plan years")[0]: line for line in _layout_lines(str(info.value))}
+    assert (
+        "expected these headers, not found: Issuer_Claims_Denied_Out_of_Network."
+        in (lines["Layout py2025_2026"])
+    )
+    assert 'Issuer_Claims_Denied_Out_of_Network"' in lines["Layout py2024"]
+    assert 'Issuer_Claims_Denied_Out_of_Network"' not in lines["Layout py2025_2026"]
+    assert "SADP_Only?" not in lines["Layout py2025_2026"]
+
+
+def _layout_lines(message: str) -> list[str]:
+    parts = message.split("Layout ")[1:]
+    return ["Layout " + part.split(". ")[0] + "." for part in parts]
 
 
 def test_issuer_across_sheets_counted_once_and_plan_rows_collapsed(tmp_path: Path) -> None:
@@ -146,8 +201,11 @@ def test_issuer_across_sheets_counted_once_and_plan_rows_collapsed(tmp_path: Pat
     issuer = puf.issuers.iloc[0]
     assert issuer["claims_received_in_network"] == 5000  # not 5000 x 4
     assert issuer["plans"] == 4
-    assert issuer["enrollment"] == 1500  # medical plans only, duplicate row counted once
+    # Medical plans only, the duplicate row counted once; P3's N/A makes the total unknown.
+    assert issuer["enrollment_reported"] == 1500
+    assert issuer["enrollment_plans"] == 3 and issuer["enrollment_plans_reported"] == 2
     assert issuer["enrollment_plans_missing"] == 1
+    assert np.isnan(issuer["enrollment"]) and issuer["enrollment_marker"] == "N/A"
     assert len(puf.plans) == 4
     p1 = puf.plans[puf.plans["plan_id"] == "P1"].iloc[0]
     assert p1["rows_collapsed"] == 2
@@ -205,5 +263,7 @@ def test_bad_cells_are_shown_on_the_command_line(tmp_path: Path) -> None:
     assert "see .problems" not in result.output
     shown = [line for line in lines if line.startswith("  ")]
     assert len(shown) == 2
-    assert "row 4: Issuer_Claims_Received_In_Network = 'lots'" in shown[0]
-    assert "row 5: SADP_Only = 'maybe'" in shown[1]
+    sheet = "sheet Transparency 2024 - Ind QHP"
+    assert f"row 4, {sheet}: Issuer_Claims_Received_In_Network = 'lots'" in shown[0]
+    assert f"row 5, {sheet}: SADP_Only = 'maybe'" in shown[1]
+    assert "sheet 'Transparency 2024 - Ind QHP', row 4" in lines[-1]

@@ -7,8 +7,11 @@ denials; state and national pooled figures; each issuer compared with the rest o
 and the rest of the nation (rate ratio with interval, p-value, Holm and Benjamini-Hochberg
 adjustment across issuers); and the issuer's rank within its state.
 
-Exclusions follow KFF's published method when ``filters="kff"`` (see :data:`KFF_RULES`) and are
-always listed with their reasons in ``exclusions``; nothing is dropped silently.
+Exclusions follow KFF's method when ``filters="kff"`` (see :data:`KFF_RULES`) and are always
+listed with their reasons and the figures that led to them in ``exclusions``; nothing is
+dropped silently. On the real PY2026 file the ``kff`` filter reproduces KFF's published 2024
+edition exactly: 157 insurers, 451 million in-network claims received, 85 million (19%)
+denied, 262,982 internal appeals filed.
 
 The file counts **claims**, not people, and claims from one person or provider are not
 independent. Intervals and p-values below treat claims as independent binomial trials, so they
@@ -43,19 +46,26 @@ Network = Literal["in_network", "out_of_network", "total"]
 
 #: KFF drops issuers with fewer claims received than this (in-network claims where split).
 KFF_MIN_CLAIMS: Final = 1000
-#: KFF drops issuers with fewer enrollees (average monthly enrollment) than this.
+#: The enrollment threshold of KFF's older methods text ("Enrollment Data" below 1,000). The
+#: files since plan year 2024 report enrollment per plan, mostly masked, and KFF's 2024 edition
+#: applies no enrollment test (its totals include issuers whose plans all report fewer than
+#: 1,000 enrollees), so ``issuer_denials`` applies one only when ``min_enrollment`` is given.
 KFF_MIN_ENROLLMENT: Final = 1000
 
 #: Exclusion reasons, in the order they are checked, and what each means. Rules marked
-#: ``always`` apply under ``filters="none"`` too, because no rate can be computed.
+#: ``always`` apply under ``filters="none"`` too, because no rate can be computed;
+#: ``enrollment_below_minimum`` applies only when ``min_enrollment`` is given.
 KFF_RULES: Final[dict[str, str]] = {
     "dental_only": "dental-only issuer (SADP_Only = Yes); KFF counts medical issuers only",
     "no_medical_plans": "no medical (QHP) plan of this issuer in the file",
+    "no_individual_medical_plans": (
+        "medical plans on the small-business (SHOP) sheet only; KFF counts individual-market "
+        "(non-group) HealthCare.gov issuers"
+    ),
     "claims_received_missing": "claims received missing or marked (always)",
     "claims_denied_missing": "claims denied missing or marked (always)",
-    "enrollment_missing": "enrollment missing or marked on every plan",
     "claims_received_below_1000": "fewer than 1,000 claims received",
-    "enrollment_below_1000": "fewer than 1,000 enrollees",
+    "enrollment_below_minimum": "fewer enrollees than min_enrollment (only when it is given)",
     "denials_exceed_claims": "more claims denied than received: invalid data (always)",
 }
 _ALWAYS: Final = ("claims_received_missing", "claims_denied_missing", "denials_exceed_claims")
@@ -119,6 +129,7 @@ POOLED_APPEALS_COLUMNS: Final[tuple[str, ...]] = (
     C.STATE,
     C.ISSUERS_POOLED,
     C.INTERNAL_APPEALS_FILED,
+    C.APPEALS_FILED_WITH_OVERTURNED,
     C.INTERNAL_APPEALS_OVERTURNED,
     C.OVERTURN_RATE,
     C.OVERTURN_CI_LOW,
@@ -180,7 +191,10 @@ class IssuerDenials:
     pooled : pandas.DataFrame
         Denial rates pooled over included issuers, per state and nationally (``scope``).
     pooled_appeals : pandas.DataFrame
-        Appeals and behavioral-health share pooled per state and nationally.
+        Appeals and behavioral-health share pooled per state and nationally:
+        ``internal_appeals_filed`` sums every issuer that reports the number (KFF's total);
+        the overturn rate is ``internal_appeals_overturned`` over
+        ``internal_appeals_filed_with_overturned``, the appeals of issuers that report both.
     comparisons : pandas.DataFrame
         Each issuer against the rest of its state and the rest of the nation (the reference
         pool leaves the issuer out): rate ratio with a log-scale (Katz) interval, two-sided
@@ -189,7 +203,8 @@ class IssuerDenials:
         ``p_holm < alpha``.
     exclusions : pandas.DataFrame
         Every issuer left out, with its first ``reason`` (a key of :data:`KFF_RULES`), all
-        reasons that apply, and a plain-language ``detail``.
+        reasons that apply, and a plain-language ``detail`` with the figures that led to it
+        (the marker, the count, or "enrollment reported for 7 of 7 plans").
     filters, alpha, networks, layout, plan_year, source, stats_backend
         Settings and provenance.
     """
@@ -318,6 +333,7 @@ def issuer_denials(
     *,
     filters: Filters = "kff",
     alpha: float = 0.05,
+    min_enrollment: int | None = None,
 ) -> IssuerDenials:
     """Denial rates, appeals and comparisons per issuer from a TC-PUF file.
 
@@ -326,14 +342,22 @@ def issuer_denials(
     puf : TcPuf
         As returned by :func:`paritykit.read_tc_puf`.
     filters : {"kff", "none"}
-        ``"kff"`` applies KFF's published exclusions (:data:`KFF_RULES`): medical issuers
-        only; drop issuers with claims received, claims denied or enrollment missing or
-        marked, with fewer than 1,000 claims received or 1,000 enrollees, or with more denials
+        ``"kff"`` applies KFF's exclusions (:data:`KFF_RULES`) as they reproduce its published
+        totals: individual-market medical issuers only (drop dental-only issuers and issuers
+        whose medical plans are all on the SHOP sheet); drop issuers with claims received or
+        denied missing or marked, with fewer than 1,000 claims received, or with more denials
         than claims. Where the release splits claims by network the criteria use in-network
         claims, as KFF does. ``"none"`` keeps every issuer whose headline rate can be computed
-        (dental-only issuers included). Either way every exclusion is listed with its reason.
+        (dental-only and SHOP-only issuers included). Either way every exclusion is listed
+        with its reason and the figures behind it.
     alpha : float
         1 - confidence level of intervals, and the threshold for ``flagged`` (Holm-adjusted).
+    min_enrollment : int, optional
+        Also drop issuers whose enrollment is known to be below this (for example
+        :data:`KFF_MIN_ENROLLMENT`, the test of KFF's older methods). Enrollment is known only
+        when every medical plan of the issuer reports a number; a masked plan is unknown, not
+        small, so an issuer with masked plans is kept (and its ``note`` says how many plans
+        report enrollment) unless the plans that do report already reach the minimum.
 
     Returns
     -------
@@ -365,7 +389,16 @@ def issuer_denials(
         raise ConfigurationError(f"filters must be 'kff' or 'none'; got {filters!r}.")
     if not 0 < alpha < 1:
         raise ConfigurationError(f"alpha must be between 0 and 1; got {alpha!r}.")
-    issuers = puf.issuers.copy()
+    if min_enrollment is not None and (
+        isinstance(min_enrollment, bool)
+        or not isinstance(min_enrollment, int | np.integer)
+        or min_enrollment < 0
+    ):
+        raise ConfigurationError(
+            f"min_enrollment must be a whole number of enrollees (0 or more), or None for no "
+            f"enrollment test; got {min_enrollment!r}."
+        )  # fmt: skip
+    issuers = _with_defaults(puf.issuers.copy())
     split = not (
         issuers.get(C.CLAIMS_RECEIVED_IN_NETWORK + C.MARKER_SUFFIX, pd.Series(dtype=object))
         .eq(NOT_IN_RELEASE)
@@ -374,11 +407,11 @@ def issuer_denials(
     networks: tuple[str, ...] = ("in_network", "out_of_network") if split else ("total",)
     head_received, head_denied = _NETWORK_COLUMNS[networks[0]]
 
-    keep, exclusions = _apply_filters(issuers, filters, head_received, head_denied)
+    keep, exclusions = _apply_filters(issuers, filters, head_received, head_denied, min_enrollment)
     included = issuers.loc[keep].reset_index(drop=True)
 
     rates = _rates(included, networks, alpha)
-    per_issuer = _issuer_measures(included, puf.plans, head_denied, alpha)
+    per_issuer = _issuer_measures(included, puf.plans, head_denied, alpha, min_enrollment)
     pooled = _pooled(rates, networks, alpha)
     pooled_appeals = _pooled_appeals(per_issuer, alpha)
     comparisons = _comparisons(rates, alpha)
@@ -399,23 +432,57 @@ def issuer_denials(
     )
 
 
+def _with_defaults(issuers: pd.DataFrame) -> pd.DataFrame:
+    """Fill columns an issuers frame built by hand may lack (older readers, doctests)."""
+    if C.HAS_INDIVIDUAL_MEDICAL_PLANS not in issuers:
+        issuers[C.HAS_INDIVIDUAL_MEDICAL_PLANS] = issuers[C.HAS_MEDICAL_PLANS]
+    if C.ENROLLMENT_REPORTED not in issuers:
+        issuers[C.ENROLLMENT_REPORTED] = issuers[C.ENROLLMENT]
+    for col in (C.ENROLLMENT_PLANS, C.ENROLLMENT_PLANS_REPORTED):
+        if col not in issuers:
+            issuers[col] = pd.NA
+    return issuers
+
+
+def _plans_reporting(issuers: pd.DataFrame, i: object) -> str:
+    """``enrollment reported for 4 of 49 plans`` (empty when the counts are not known)."""
+    of, n = issuers.at[i, C.ENROLLMENT_PLANS_REPORTED], issuers.at[i, C.ENROLLMENT_PLANS]
+    if pd.isna(of) or pd.isna(n):
+        return ""
+    return f"enrollment reported for {int(of)} of {int(n)} plan{'s' if int(n) != 1 else ''}"
+
+
 def _apply_filters(
-    issuers: pd.DataFrame, filters: str, received_col: str, denied_col: str
+    issuers: pd.DataFrame,
+    filters: str,
+    received_col: str,
+    denied_col: str,
+    min_enrollment: int | None,
 ) -> tuple[pd.Series, pd.DataFrame]:
     received = issuers[received_col]
     denied = issuers[denied_col]
-    enrollment = issuers[C.ENROLLMENT]
+    enrollment = issuers[C.ENROLLMENT]  # known only when every plan reports a number
     checks: dict[str, pd.Series] = {
         "dental_only": issuers[C.DENTAL_ONLY].astype(bool),
         "no_medical_plans": ~issuers[C.HAS_MEDICAL_PLANS].astype(bool),
+        "no_individual_medical_plans": ~issuers[C.HAS_INDIVIDUAL_MEDICAL_PLANS].astype(bool),
         "claims_received_missing": received.isna(),
         "claims_denied_missing": denied.isna(),
-        "enrollment_missing": enrollment.isna(),
         "claims_received_below_1000": received < KFF_MIN_CLAIMS,
-        "enrollment_below_1000": enrollment < KFF_MIN_ENROLLMENT,
+        "enrollment_below_minimum": (
+            enrollment < min_enrollment
+            if min_enrollment is not None
+            else pd.Series(False, index=issuers.index)
+        ),
         "denials_exceed_claims": denied > received,
     }
-    active = [k for k in KFF_RULES if filters == "kff" or k in _ALWAYS]
+    active = [
+        k
+        for k in KFF_RULES
+        if (filters == "kff" and k != "enrollment_below_minimum")
+        or k in _ALWAYS
+        or (k == "enrollment_below_minimum" and min_enrollment is not None)
+    ]
     hits = pd.DataFrame({k: checks[k].fillna(False).astype(bool) for k in active})
     excluded = hits.any(axis=1)
     rows = []
@@ -428,12 +495,14 @@ def _apply_filters(
                 text += f" (marker {issuers.at[i, received_col + C.MARKER_SUFFIX]})"
             elif k == "claims_denied_missing":
                 text += f" (marker {issuers.at[i, denied_col + C.MARKER_SUFFIX]})"
-            elif k == "enrollment_missing":
-                text += f" (marker {issuers.at[i, C.ENROLLMENT + C.MARKER_SUFFIX]})"
             elif k == "claims_received_below_1000":
                 text += f" ({received[i]:,.0f})"
-            elif k == "enrollment_below_1000":
-                text += f" ({enrollment[i]:,.0f})"
+            elif k == "enrollment_below_minimum":
+                plans = _plans_reporting(issuers, i)
+                text = (
+                    f"fewer than {min_enrollment:,} enrollees ({enrollment[i]:,.0f}"
+                    f"{'; ' + plans if plans else ''})"
+                )
             elif k == "denials_exceed_claims":
                 text += f" ({denied[i]:,.0f} denied of {received[i]:,.0f})"
             details.append(text)
@@ -488,7 +557,11 @@ def _rates(included: pd.DataFrame, networks: tuple[str, ...], alpha: float) -> p
 
 
 def _issuer_measures(
-    included: pd.DataFrame, plans: pd.DataFrame, head_denied: str, alpha: float
+    included: pd.DataFrame,
+    plans: pd.DataFrame,
+    head_denied: str,
+    alpha: float,
+    min_enrollment: int | None = None,
 ) -> pd.DataFrame:
     out = included[[C.STATE, C.ISSUER_ID, C.ISSUER_NAME, C.ENROLLMENT]].copy()
     filed = included[C.INTERNAL_APPEALS_FILED].astype("float64")
@@ -534,6 +607,21 @@ def _issuer_measures(
     notes = notes.mask(
         notes.isna() & filed.isna(), "internal appeals missing or marked: overturn rate missing"
     )
+    if min_enrollment is not None:
+        # Kept although the plans that report enrollment add up to less than the minimum: the
+        # masked plans are unknown, not small. Say so with the counts.
+        low = included[C.ENROLLMENT].isna() & ~(
+            included[C.ENROLLMENT_REPORTED] >= min_enrollment
+        ).fillna(False)
+        for i in included.index[low]:
+            plans_text = _plans_reporting(included, i) or "enrollment not reported for every plan"
+            seen = included.at[i, C.ENROLLMENT_REPORTED]
+            sum_text = f"; those plans: {seen:,.0f} enrollees" if pd.notna(seen) else ""
+            text = (
+                f"enrollment unknown ({plans_text}{sum_text}): kept, a masked plan is not a "
+                f"small one (min_enrollment {min_enrollment:,})"
+            )
+            notes[i] = text if pd.isna(notes[i]) else f"{notes[i]}; {text}"
     out[C.NOTE] = notes
     return out[list(ISSUER_COLUMNS)]
 
@@ -571,8 +659,11 @@ def _pooled(rates: pd.DataFrame, networks: tuple[str, ...], alpha: float) -> pd.
 
 def _pooled_appeals(per_issuer: pd.DataFrame, alpha: float) -> pd.DataFrame:
     frame = per_issuer.copy()
+    # Appeals filed: every issuer that reports the number (KFF's total). Overturn rate: only
+    # issuers that report both figures, so a masked overturned count is not read as zero.
     both = frame[C.INTERNAL_APPEALS_FILED].notna() & frame[C.INTERNAL_APPEALS_OVERTURNED].notna()
-    frame["_filed"] = frame[C.INTERNAL_APPEALS_FILED].where(both)
+    frame["_filed"] = frame[C.INTERNAL_APPEALS_FILED]
+    frame["_paired"] = frame[C.INTERNAL_APPEALS_FILED].where(both)
     frame["_over"] = frame[C.INTERNAL_APPEALS_OVERTURNED].where(both)
     mn = frame[C.MN_DENIALS_BH].notna() & frame[C.MN_DENIALS_OTHER].notna()
     frame["_bh"] = frame[C.MN_DENIALS_BH].where(mn)
@@ -582,6 +673,7 @@ def _pooled_appeals(per_issuer: pd.DataFrame, alpha: float) -> pd.DataFrame:
         spec = {
             C.ISSUERS_POOLED: (C.ISSUER_ID, "size"),
             C.INTERNAL_APPEALS_FILED: ("_filed", "sum"),
+            C.APPEALS_FILED_WITH_OVERTURNED: ("_paired", "sum"),
             C.INTERNAL_APPEALS_OVERTURNED: ("_over", "sum"),
             C.MN_DENIALS_BH: ("_bh", "sum"),
             C.MN_DENIALS_OTHER: ("_other", "sum"),
@@ -595,9 +687,10 @@ def _pooled_appeals(per_issuer: pd.DataFrame, alpha: float) -> pd.DataFrame:
     national[C.STATE] = pd.NA
     out = pd.concat([national, state], ignore_index=True)
     out[C.ISSUERS_POOLED] = out[C.ISSUERS_POOLED].astype("int64")
-    out[C.OVERTURN_RATE] = _ratio(out[C.INTERNAL_APPEALS_OVERTURNED], out[C.INTERNAL_APPEALS_FILED])
+    paired = out[C.APPEALS_FILED_WITH_OVERTURNED]
+    out[C.OVERTURN_RATE] = _ratio(out[C.INTERNAL_APPEALS_OVERTURNED], paired)
     out[C.OVERTURN_CI_LOW], out[C.OVERTURN_CI_HIGH] = _wilson(
-        out[C.INTERNAL_APPEALS_OVERTURNED], out[C.INTERNAL_APPEALS_FILED], alpha
+        out[C.INTERNAL_APPEALS_OVERTURNED], paired, alpha
     )
     total = out[C.MN_DENIALS_BH] + out[C.MN_DENIALS_OTHER]
     out[C.BH_SHARE] = _ratio(out[C.MN_DENIALS_BH], total)

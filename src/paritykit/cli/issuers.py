@@ -36,6 +36,15 @@ ISSUER_FILES: tuple[str, ...] = (
     help="KFF's exclusion method, or only exclusions forced by missing or invalid figures.",
 )
 @click.option(
+    "--min-enrollment",
+    type=click.IntRange(min=0),
+    metavar="N",
+    default=None,
+    help="Also exclude issuers whose enrollment is known to be below this (KFF's older methods "
+    "used 1000). Enrollment is known only when every plan reports it; masked plans are "
+    "unknown, not small. Default: no enrollment test, as in KFF's 2024 edition.",
+)
+@click.option(
     "--out",
     "out_dir",
     required=True,
@@ -43,7 +52,12 @@ ISSUER_FILES: tuple[str, ...] = (
     help="Folder for issuers.xlsx, the CSV tables and the chart.",
 )
 def command(
-    puf: Path, state: str | None, issuer_id: str | None, filters: str, out_dir: Path
+    puf: Path,
+    state: str | None,
+    issuer_id: str | None,
+    filters: str,
+    min_enrollment: int | None,
+    out_dir: Path,
 ) -> None:
     """Compare insurers' claim denial rates in the CMS Transparency in Coverage file PUF.
 
@@ -60,8 +74,16 @@ def command(
 
     refuse_inputs_as_outputs({"--out": out_dir}, [puf], folder_writes=ISSUER_FILES)
     click.echo(f"Reading {puf} ...", err=True)
-    result = issuer_denials(read_tc_puf(puf), filters=filters)  # type: ignore[arg-type]
-    state = state.upper() if state else None
+    data = read_tc_puf(puf)
+    state = state.strip().upper() if state else None
+    issuer_id = issuer_id.strip() if issuer_id else None
+    if state is not None and issuer_id is not None:
+        _check_state_and_issuer(data.issuers, state, issuer_id)
+    result = issuer_denials(
+        data,
+        filters=filters,  # type: ignore[arg-type]
+        min_enrollment=min_enrollment,
+    )
     if state is not None and state not in set(result.rates[C.STATE]):
         known = ", ".join(sorted(set(result.rates[C.STATE])))
         raise ConfigurationError(
@@ -92,6 +114,20 @@ def command(
         publish(staging, out_dir, written, keep=[puf])
     click.echo(result.summary())
     click.echo(f"Wrote issuers.xlsx, {len(tables)} CSV tables and issuer_ranking.png to {out_dir}")
+
+
+def _check_state_and_issuer(issuers: Any, state: str, issuer_id: str) -> None:
+    """``--state`` and ``--issuer`` must name the same place: an error naming both if not."""
+    from paritykit.errors import ConfigurationError
+
+    states = sorted(set(issuers.loc[issuers[C.ISSUER_ID] == issuer_id, C.STATE]))
+    if states and state not in states:
+        where = " and ".join(states)
+        raise ConfigurationError(
+            f"--state {state} and --issuer {issuer_id} do not match: issuer {issuer_id} is in "
+            f"{where}, not {state}. Give --state {states[0]}, or leave --state out to see the "
+            "issuer against the whole file."
+        )
 
 
 def _write_files(

@@ -25,15 +25,17 @@ Release layouts (see :data:`LAYOUTS`):
     Plan years 2022-2023: claims received and denied without the in-/out-of-network split
     (``Issuer_Claims_Received``, ``Issuer_Claims_Denials``, ``Plan_Number_Claims_Received``,
     ``Plan_Number_Claims_Denied``). Header names from CMS data dictionaries and secondary
-    sources; not yet checked against a real file.
+    sources; no real PY2022 or PY2023 file has been found to check them against.
 ``py2025_2026``
     Plan years 2025-2026: the PY2024 split, enrollment columns renamed (``Average Monthly
-    Enrollment``, ``Average Monthly Disenrollment``) and the added plan-level reason
-    ``Plan_Number_Claims_Denied_Due_To_Out_Of_Network``. Header names from secondary sources;
-    not yet checked against a real file.
+    Enrollment``, ``Average Monthly Disenrollment``), the added plan-level reason
+    ``Plan_Number_Claims_Denied_Due_To_Out_Of_Network``, no ``New_or_Returning_Plan`` and no
+    stray quote in ``Issuer_Claims_Denied_Out_of_Network``. Verified on the real PY2026 file;
+    no real PY2025 file has been found.
 
 A workbook whose headers match none of these raises :class:`~paritykit.InputFileError` listing,
-for each known layout, the headers it expected and did not find, and the headers found.
+for each known layout, the headers it expected and did not find (spelled as that release
+writes them), and the headers found.
 """
 
 from __future__ import annotations
@@ -270,18 +272,39 @@ def _layout(
     plan_req: dict[str, tuple[str, ...]],
     plan_opt: dict[str, tuple[str, ...]],
     verified: bool,
+    spelled: tuple[str, ...] = (),
 ) -> TcPufLayout:
-    required_groups = [_TEXT_FIELDS, issuer_req, plan_req]
+    """Build a layout; ``spelled`` gives headers as this release writes them (shown first)."""
+    text_req, text_opt, issuer_req, issuer_opt, plan_req, plan_opt = (
+        _prefer(group, spelled)
+        for group in (_TEXT_FIELDS, _OPTIONAL_TEXT_FIELDS, issuer_req, issuer_opt, plan_req,
+                      plan_opt)
+    )  # fmt: skip
+    required_groups = [text_req, issuer_req, plan_req]
     required = tuple(spellings[0] for group in required_groups for spellings in group.values())
     return TcPufLayout(
         name=name,
         plan_years=plan_years,
         issuer_fields={**issuer_req, **issuer_opt},
         plan_fields={**plan_req, **plan_opt},
-        text_fields={**_TEXT_FIELDS, **_OPTIONAL_TEXT_FIELDS},
+        text_fields={**text_req, **text_opt},
         required=required,
         verified=verified,
     )
+
+
+def _prefer(
+    fields: dict[str, tuple[str, ...]], spelled: tuple[str, ...]
+) -> dict[str, tuple[str, ...]]:
+    """Put the spelling a release uses first, so messages quote that release's headers."""
+    by_norm = {_norm(h): h for h in spelled}
+    out = {}
+    for name, spellings in fields.items():
+        own = next((by_norm[_norm(x)] for x in spellings if _norm(x) in by_norm), None)
+        out[name] = (
+            spellings if own is None else (own, *(x for x in spellings if _norm(x) != _norm(own)))
+        )
+    return out
 
 
 #: Known release layouts, most specific first (the first whose required headers all match wins).
@@ -293,7 +316,8 @@ LAYOUTS: Final[tuple[TcPufLayout, ...]] = (
         issuer_opt={**_ISSUER_SPLIT_OPTIONAL, **_APPEALS_OPTIONAL},
         plan_req={**_PLAN_SPLIT, **_REASONS, **_DENIED_OON, **_ENROLLMENT_NEW},
         plan_opt={**_PLAN_SPLIT_OPTIONAL, **_DISENROLLMENT_NEW},
-        verified=False,
+        verified=True,  # the real PY2026 file
+        spelled=("Issuer_Claims_Denied_Out_of_Network",),  # no stray quote after PY2024
     ),
     _layout(
         "py2024",
@@ -312,6 +336,9 @@ LAYOUTS: Final[tuple[TcPufLayout, ...]] = (
         plan_req={**_PLAN_TOTAL, **_REASONS, **_ENROLLMENT_OLD},
         plan_opt={**_PLAN_TOTAL_OPTIONAL, **_DENIED_OON, **_DISENROLLMENT_OLD},
         verified=False,
+        # Secondary sources report ``SADP_Only?``, ``QHP/SADP`` and ``..._Excl_Behavioral_Health``
+        # for these releases (accepted above); with no real file seen, headers are quoted in
+        # the PY2024 spelling.
     ),
 )
 
@@ -325,12 +352,16 @@ class TcPuf:
     ----------
     issuers : pandas.DataFrame
         One row per (``state``, ``issuer_id``), from all sheets: issuer name, ``dental_only``
-        (CMS's ``SADP_Only`` flag), ``has_medical_plans`` (any QHP plan row), the sheets and
-        markets it appears on, its number of plans, each issuer-level count of
+        (CMS's ``SADP_Only`` flag), ``has_medical_plans`` (any QHP plan row),
+        ``has_individual_medical_plans`` (a QHP plan on an individual-market sheet), the sheets
+        and markets it appears on, its number of plans, each issuer-level count of
         :data:`ISSUER_COUNT_COLUMNS` taken **once** (never summed over plan rows) with its
-        ``_marker`` column, and ``enrollment`` (sum of plan average monthly enrollment over its
-        medical plans, or over all its plans for a dental-only issuer; missing when no plan
-        reports a number) with ``enrollment_plans_missing`` (plans whose enrollment is a marker).
+        ``_marker`` column, and enrollment. The file reports average monthly enrollment per
+        plan only; over an issuer's medical plans (all plans of a dental-only issuer),
+        ``enrollment_plans`` counts them, ``enrollment_plans_reported`` those with a number and
+        ``enrollment_plans_missing`` the others, ``enrollment_reported`` sums the numbers, and
+        ``enrollment`` is that sum only when every plan reports one (missing otherwise: a
+        masked plan is unknown, not zero), with ``enrollment_marker``.
     plans : pandas.DataFrame
         One row per (``sheet``, ``plan_id``): plan identity, the plan-level counts of
         :data:`PLAN_COUNT_COLUMNS` (with ``_marker`` columns), ``source_row`` (the spreadsheet
@@ -385,14 +416,18 @@ class TcPuf:
 
 # --- reading ---------------------------------------------------------------------------------
 class _Problems:
+    """Bad cells found while reading, each with its file, sheet, row, column and value."""
+
     def __init__(self, file: str) -> None:
         self.file = file
+        self.sheet: str | None = None  # the worksheet being read
         self.rows: list[dict[str, Any]] = []
 
     def add(self, row: int, column: str, value: object, problem: str, expected: str) -> None:
         self.rows.append(
             {
                 "file": self.file,
+                C.TC_SHEET: self.sheet,
                 "row": row,
                 "column": column,
                 "value": value,
@@ -643,6 +678,7 @@ def read_tc_puf(path: str | os.PathLike[str]) -> TcPuf:
                     f"sheet has {layout.name}. Expected one release layout per workbook."
                 )
             layout = sheet_layout
+            problems.sheet = ws.title
             year = re.search(r"\b(20\d\d)\b", ws.title)
             if year and plan_year is None:
                 plan_year = int(year.group(1))
@@ -672,14 +708,7 @@ def read_tc_puf(path: str | os.PathLike[str]) -> TcPuf:
             f"{_HEADER_SEARCH_ROWS} rows). Sheets found: {', '.join(workbook.sheetnames)}."
         )
     if problems.rows:
-        first = problems.rows[0]
-        raise DataValidationError(
-            f"{file}: {len(problems.rows)} cells are neither plausible numbers nor known TC-PUF "
-            f"markers ({', '.join(MARKERS)}); first: row {first['row']}, column "
-            f"{first['column']!r}: {first['problem']} (found {first['value']!r}). Each one is "
-            "listed with its sheet, row and column in the error's problems table.",
-            pd.DataFrame(problems.rows),
-        )
+        raise _problems_error(file, problems.rows)
     raw = pd.DataFrame.from_records(records)
     if raw.empty:
         raise InputFileError(f"{file}: the TC-PUF sheets have a header row but no data rows.")
@@ -694,6 +723,24 @@ def read_tc_puf(path: str | os.PathLike[str]) -> TcPuf:
         source=file,
         notes=notes_frame,
     )
+
+
+def _problems_error(file: str, rows: list[dict[str, Any]]) -> DataValidationError:
+    """One error for all bad cells: the first named in full, every one in ``problems``."""
+    first = rows[0]
+    n = len(rows)
+    cells = "1 cell is" if n == 1 else f"{n} cells are"
+    verb = "is" if n == 2 else "are"
+    more = "" if n == 1 else f" The other {n - 1} {verb} listed with sheet, row, column and value."
+    return DataValidationError(
+        f"{file}: {cells} neither a plausible number nor a known TC-PUF marker "
+        f"({', '.join(MARKERS)}); first: sheet {first[C.TC_SHEET]!r}, row {first['row']}, "
+        f"column {first['column']!r}, value {first['value']!r}: {first['problem']} "
+        f"(expected {first['expected']}).{more} Use the file as CMS publishes it, or correct "
+        "the cells named.",
+        pd.DataFrame(rows, columns=["file", C.TC_SHEET, "row", "column", "value", "problem",
+                                    "expected"]),
+    )  # fmt: skip
 
 
 def _note(sheet: str | None, row: int | None, kind: str, detail: str) -> dict[str, Any]:
@@ -828,6 +875,10 @@ def _issuers(raw: pd.DataFrame, plans: pd.DataFrame, notes: list[dict[str, Any]]
         }
     )
     out[C.HAS_MEDICAL_PLANS] = grouped[C.PRODUCT_TYPE].agg(lambda s: bool((s == "QHP").any()))
+    individual_qhp = (raw[C.PRODUCT_TYPE] == "QHP") & (raw[C.MARKET] == "individual")
+    out[C.HAS_INDIVIDUAL_MEDICAL_PLANS] = (
+        individual_qhp.groupby([raw[k] for k in key]).any().reindex(out.index, fill_value=False)
+    )
     out[C.PLAN_COUNT] = plans.groupby(key)[C.PLAN_ID].size().reindex(out.index).astype("int64")
     for name in ISSUER_COUNT_COLUMNS:
         col = f"issuer:{name}"
@@ -847,22 +898,30 @@ def _issuers(raw: pd.DataFrame, plans: pd.DataFrame, notes: list[dict[str, Any]]
             warnings.warn(f"TC-PUF: {detail}.", ParityKitWarning, stacklevel=3)
         out[name] = values.astype("float64")
         out[name + C.MARKER_SUFFIX] = markers.where(values.isna()).astype("string")
-    # Enrollment: plan-level in the file; issuer enrollment is the sum over its medical plans
-    # (over all plans for a dental-only issuer), each plan counted once.
+    # Enrollment: the file reports it per plan only (no release seen has an issuer-level
+    # figure). An issuer's enrollment is known when every one of its medical plans (every plan
+    # of a dental-only issuer) reports a number; a masked plan is unknown, not zero, so with
+    # one masked plan the sum of the others is only a lower bound (``enrollment_reported``).
     medical = plans[C.PRODUCT_TYPE] == "QHP"
     is_med_issuer = (
         out[C.HAS_MEDICAL_PLANS].reindex(pd.MultiIndex.from_frame(plans[key])).to_numpy()
     )
     use = plans.loc[medical | ~is_med_issuer]
     g = use.groupby(key)
-    enrol = g[C.ENROLLMENT].sum(min_count=1).reindex(out.index)
-    missing = g[C.ENROLLMENT].agg(lambda s: int(s.isna().sum())).reindex(out.index)
+    reported_sum = g[C.ENROLLMENT].sum(min_count=1).reindex(out.index)
+    counted = g[C.ENROLLMENT].size().reindex(out.index).fillna(0).astype("int64")
+    reported = g[C.ENROLLMENT].count().reindex(out.index).fillna(0).astype("int64")
+    known = (counted > 0) & (reported == counted)
     best = _best_marker(use, C.ENROLLMENT + C.MARKER_SUFFIX, key).reindex(out.index)
-    out[C.ENROLLMENT] = enrol.astype("float64")
-    out[C.ENROLLMENT + C.MARKER_SUFFIX] = best.where(enrol.isna()).astype("string")
-    out[C.ENROLLMENT_PLANS_MISSING] = missing.fillna(0).astype("int64")
+    out[C.ENROLLMENT] = reported_sum.where(known).astype("float64")
+    out[C.ENROLLMENT + C.MARKER_SUFFIX] = best.where(~known).astype("string")
+    out[C.ENROLLMENT_REPORTED] = reported_sum.astype("float64")
+    out[C.ENROLLMENT_PLANS] = counted
+    out[C.ENROLLMENT_PLANS_REPORTED] = reported
+    out[C.ENROLLMENT_PLANS_MISSING] = counted - reported
     out = out.reset_index()
     out[C.DENTAL_ONLY] = out[C.DENTAL_ONLY].astype(bool)
     out[C.HAS_MEDICAL_PLANS] = out[C.HAS_MEDICAL_PLANS].astype(bool)
+    out[C.HAS_INDIVIDUAL_MEDICAL_PLANS] = out[C.HAS_INDIVIDUAL_MEDICAL_PLANS].astype(bool)
     out[C.ISSUER_NEW_TO_EXCHANGE] = out[C.ISSUER_NEW_TO_EXCHANGE].astype("boolean")
     return out
