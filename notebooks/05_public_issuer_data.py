@@ -77,9 +77,11 @@ puf.notes["kind"].value_counts()
 # %% [markdown]
 # ## 2. Denial rates with KFF's exclusions
 #
-# `filters="kff"` follows KFF's published method: medical insurers only, at least 1,000 claims
-# and 1,000 enrollees, no missing or marked figures, no more denials than claims. Every insurer
-# left out is listed with its reason.
+# `filters="kff"` follows KFF's published method as its 2024 edition's totals show it: insurers
+# with individual-market medical plans only, at least 1,000 claims received, no missing or marked
+# figures, no more denials than claims. Plan enrollment is mostly masked in the file, so it is
+# treated as unknown, not small: there is no enrollment test unless you ask for one
+# (`min_enrollment=`). Every insurer left out is listed with its reason and the counts behind it.
 
 # %%
 result = pk.issuer_denials(puf, filters="kff")
