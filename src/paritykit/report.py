@@ -23,6 +23,7 @@ import pandas as pd
 from paritykit import columns as C
 from paritykit._atomic import atomic_write_text
 from paritykit._version import __version__
+from paritykit.citations import cite
 from paritykit.analysis.quantitative import QuantitativeTestResult, quantitative_test
 from paritykit.errors import ConfigurationError
 from paritykit.load.benefits import read_benefits
@@ -60,10 +61,12 @@ PACK_NAMES: Final[tuple[str, ...]] = (
     "charts",
     "complaint_letter.md",
     "complaint_letter.docx",
+    "authorization_form.md",
+    "authorization_form.docx",
     "manifest.json",
 )
 RULE_2013: Final = "2013 final rule (78 FR 68240), enforced"
-OUTCOME_CITATION: Final = "29 CFR 2590.712(c)(4) (NQTLs as written and in operation)"
+OUTCOME_CITATION: Final = f"{cite('nqtl')} (NQTLs as written and in operation)"
 OUTCOME_RULE_BASIS: Final = (
     "2013 final rule (NQTLs comparable and no more stringent, in operation); the 2024 rule's "
     "relevant-data provisions are not federally enforced since 15 May 2025"
@@ -71,7 +74,7 @@ OUTCOME_RULE_BASIS: Final = (
 OUTCOME_REQUEST: Final = (
     "The plan's comparative analysis of the NQTLs that apply to these claims (medical-"
     "necessity criteria, prior authorization, concurrent review), with the data on how they "
-    "operate for MH/SUD and M/S benefits."
+    f"operate for MH/SUD and M/S benefits ({cite('erisa_analysis')})."
 )
 QTL_REQUEST: Final = (
     "The plan's projected-payment data and the method used to determine the substantially-all "
