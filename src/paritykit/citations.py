@@ -101,7 +101,13 @@ _ECFR_438: Final = "eCFR, 42 CFR part 438 subpart K (438.900 to 438.930)"
 _ECFR_457: Final = "eCFR, 42 CFR 457.496"
 _USC_1185A: Final = "U.S. Code, 29 U.S.C. 1185a (ERISA section 712), as amended by CAA 2021 s.203"
 _USC_300GG26: Final = "U.S. Code, 42 U.S.C. 300gg-26 (PHS Act section 2726)"
-_ECFR_503: Final = "eCFR, 29 CFR 2560.503-1"
+_ECFR_503: Final = (
+    "eCFR, 29 CFR 2560.503-1 (outside ERISA it binds non-federal governmental plans and "
+    "individual issuers as incorporated by 45 CFR 147.136(b)(2) and (b)(3))"
+)
+#: Who the ERISA claims procedure binds: ERISA plans, and, incorporated by 45 CFR
+#: 147.136(b)(2) and (b)(3), non-federal governmental plans and individual issuers.
+_CLAIMS: Final = frozenset({*ERISA_PLAN_TYPES, "non_federal_governmental", "individual"})
 _ECFR_147136: Final = "eCFR, 45 CFR 147.136"
 
 _ROWS: Final[tuple[tuple[str, str, str, frozenset[str], bool, str, str], ...]] = (
@@ -205,25 +211,25 @@ _ROWS: Final[tuple[tuple[str, str, str, frozenset[str], bool, str, str], ...]] =
      "analyses (six elements), and their provision to participants and beneficiaries on "
      "request.", _ERISA, True, "section", "eCFR, 29 CFR 2590.712-1 (89 FR 77586)"),
     # --- claims procedure ------------------------------------------------------------------
-    ("claims_erisa", "29 CFR 2560.503-1", "ERISA claims procedure.", _ERISA, False, "text",
+    ("claims_erisa", "29 CFR 2560.503-1", "ERISA claims procedure.", _CLAIMS, False, "text",
      _ECFR_503),
     ("full_fair_review", "29 CFR 2560.503-1(h)", "Appeal of an adverse benefit determination: "
-     "a full and fair review.", _ERISA, False, "text", _ECFR_503),
+     "a full and fair review.", _CLAIMS, False, "text", _ECFR_503),
     ("relevant_documents", "29 CFR 2560.503-1(h)(2)(iii)", "On request and free of charge, "
      "reasonable access to and copies of all documents, records and other information "
-     "relevant to the claim.", _ERISA, False, "text", _ECFR_503),
+     "relevant to the claim.", _CLAIMS, False, "text", _ECFR_503),
     ("relevant_defined", "29 CFR 2560.503-1(m)(8)", "What 'relevant' documents are, including "
      "those relied on, submitted, considered or generated, and statements of policy or "
-     "guidance on the denied treatment.", _ERISA, False, "text", _ECFR_503),
+     "guidance on the denied treatment.", _CLAIMS, False, "text", _ECFR_503),
     ("experts", "29 CFR 2560.503-1(h)(3)(iv)", "Identification of the medical or vocational "
-     "experts whose advice was obtained.", _ERISA, False, "text", _ECFR_503),
+     "experts whose advice was obtained.", _CLAIMS, False, "text", _ECFR_503),
     ("appeal_period", "29 CFR 2560.503-1(h)(3)(i)", "At least 180 days after the notice of an "
-     "adverse benefit determination to appeal (group health plans).", _ERISA, False, "text",
+     "adverse benefit determination to appeal (group health plans).", _CLAIMS, False, "text",
      _ECFR_503),
     ("post_service_decision", "29 CFR 2560.503-1(i)(2)(iii)", "Post-service appeals: decided "
-     "within 60 days (group health plans).", _ERISA, False, "text", _ECFR_503),
+     "within 60 days (group health plans).", _CLAIMS, False, "text", _ECFR_503),
     ("urgent_decision", "29 CFR 2560.503-1(i)(2)(i)", "Urgent care appeals: decided within 72 "
-     "hours.", _ERISA, False, "text", _ECFR_503),
+     "hours.", _CLAIMS, False, "text", _ECFR_503),
     ("authorized_rep", "29 CFR 2560.503-1(b)(4)", "A plan's claims procedure may not keep an "
      "authorized representative from acting for a claimant; the plan may set reasonable "
      "procedures to confirm the authorization.", _ERISA, False, "text", _ECFR_503),
@@ -236,6 +242,30 @@ _ROWS: Final[tuple[tuple[str, str, str, frozenset[str], bool, str, str], ...]] =
     ("part2_consent", "42 CFR 2.31", "Consent requirements for substance use disorder records "
      "of federally assisted programs (42 CFR part 2).", _ALL, False, "text",
      "eCFR, 42 CFR 2.31"),
+    ("pre_service_decision", "29 CFR 2560.503-1(i)(2)(ii)", "Pre-service appeals: decided within "
+     "30 days (group health plans).", _CLAIMS, False, "text", _ECFR_503),
+    ("decision_periods", "29 CFR 2560.503-1(i)(2)", "Time limits for deciding appeals of group "
+     "health plans.", _CLAIMS, False, "text", _ECFR_503),
+    ("aca_appeals_erisa", "29 CFR 2590.715-2719(b)(2)", "ERISA plans: the internal claims and "
+     "appeals process must follow 29 CFR 2560.503-1 with the ACA's additions.", _ERISA, False,
+     "text", "eCFR, 29 CFR 2590.715-2719"),
+    ("external_erisa", "29 CFR 2590.715-2719(d)(2)(i)", "Federal external review: the request "
+     "is due within four months of the final internal adverse benefit determination.", _ERISA,
+     False, "text", "eCFR, 29 CFR 2590.715-2719"),
+    ("expedited_erisa", "29 CFR 2590.715-2719(d)(3)", "Expedited external review.", _ERISA,
+     False, "text", "eCFR, 29 CFR 2590.715-2719"),
+    ("grandfathered_erisa", "29 CFR 2590.715-2719(a)(1)(ii)", "The claims and appeals rules "
+     "of 2590.715-2719 do not apply to grandfathered plans.", _ERISA, False, "text",
+     "eCFR, 29 CFR 2590.715-2719"),
+    ("grandfathered_def", "29 CFR 2590.715-1251", "Grandfathered health plans.", _ERISA, False,
+     "text", "eCFR, 29 CFR 2590.715-1251"),
+    ("external_aca", "45 CFR 147.136(d)(2)(i)", "Federal external review: four months after "
+     "the final internal adverse benefit determination.", _NON_ERISA_COMMERCIAL, False, "text",
+     _ECFR_147136),
+    ("expedited_aca", "45 CFR 147.136(d)(3)", "Expedited external review.",
+     _NON_ERISA_COMMERCIAL, False, "text", _ECFR_147136),
+    ("full_fair_review_aca", "45 CFR 147.136(b)", "Internal claims and appeals process.",
+     frozenset({*_PHSA}), False, "text", _ECFR_147136),
     ("claims_aca", "45 CFR 147.136", "Internal claims and appeals and external review for "
      "group health plans and health insurance issuers under the PHS Act.",
      frozenset({*_PHSA}), False, "text", _ECFR_147136),

@@ -69,7 +69,13 @@ class _Block:
     list_start: bool = False
 
 
-def markdown_to_docx(markdown: str, path: str | os.PathLike[str], *, title: str = "") -> Path:
+def markdown_to_docx(
+    markdown: str,
+    path: str | os.PathLike[str],
+    *,
+    title: str = "",
+    keep_together_from: str | None = None,
+) -> Path:
     """Write Markdown (paritykit's small template subset) as a DOCX file, atomically.
 
     Parameters
@@ -80,6 +86,10 @@ def markdown_to_docx(markdown: str, path: str | os.PathLike[str], *, title: str 
         Where to write the ``.docx``. A failure leaves no file (and no temporary file) there.
     title : str, optional
         The document's *Title* property; by default the text of the first heading.
+    keep_together_from : str, optional
+        Keep the paragraph that starts with this text, the paragraph before it and every
+        paragraph after it on one page (Word's *keep with next* and *keep lines together*):
+        a letter's closing and signature block never split across pages.
 
     Returns
     -------
@@ -112,6 +122,16 @@ def markdown_to_docx(markdown: str, path: str | os.PathLike[str], *, title: str 
         if block.kind in _LIST_KINDS and (following is None or following.kind not in _LIST_KINDS):
             # The last item of a list keeps the body's space before what follows.
             document.paragraphs[-1].paragraph_format.space_after = Pt(BODY_SPACE_AFTER_PT)
+    if keep_together_from:
+        paragraphs = document.paragraphs
+        start = next(
+            (i for i, p in enumerate(paragraphs) if p.text.startswith(keep_together_from)), None
+        )
+        if start is not None:
+            for paragraph in paragraphs[max(start - 1, 0) :]:
+                paragraph.paragraph_format.keep_together = True
+                if paragraph is not paragraphs[-1]:
+                    paragraph.paragraph_format.keep_with_next = True
     headings = [b for b in blocks if b.kind == "heading"]
     props = document.core_properties
     title = title or (_plain(headings[0].lines[0]) if headings else "")
