@@ -472,7 +472,8 @@ def for_plan(text: str, plan_type: str) -> str:
         if parallel is None:
             # No parallel provision: drop the citation (and a separator before it).
             out = re.sub(r"(?:;\s*|,\s*)?" + re.escape(source) + r"(?![\w(])", "", out)
-            out = out.replace("()", "").replace("( ", "(")
+            out = re.sub(r"\(\s*\)", "", out).replace("( ", "(")
+            out = re.sub(r"\s+([;,])", r"\1", out)
             continue
         out = re.sub(re.escape(source) + r"(?![\w(])", CITATIONS[parallel].text, out)
     return out

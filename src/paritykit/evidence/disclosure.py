@@ -64,8 +64,10 @@ def rule_2024_label(text: str, plan_type: str = "erisa_insured") -> str:
     >>> rule_2024_label("network adequacy data (time and distance, wait times)")
     'partly: time and distance data are named only in the 2024 rule'
     """
-    found = [p for p in RULE_2024_ONLY_DATA if p in text.lower()]
+    lower = text.lower()
+    found = [p for p in RULE_2024_ONLY_DATA if p in lower]
     found = [p for p in found if not any(p != q and p in q for q in found)]
+    found = [text[lower.index(p) : lower.index(p) + len(p)] for p in found]  # as written
     if not found:
         return "no"
     what = " and ".join(found) + (" data are" if len(found) == 1 else " are data")

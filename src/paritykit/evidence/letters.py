@@ -226,8 +226,10 @@ def render_complaint_letter(context: ComplaintContext) -> str:
         report_name=context.report_name,
         authorization_name=context.authorization_name,
         law=_law(plan_type, primary[0]),
-        enforcement_2024=ENFORCEMENT_2024,
-        nqtl_rule=for_plan(_NQTL_RULE, plan_type),
+        enforcement_2024=ENFORCEMENT_2024 if plan_type not in _NON_COMMERCIAL else _NOT_2024,
+        nqtl_rule=for_plan(_NQTL_RULE, plan_type).replace(
+            ", the 2013 rule)" if plan_type in _NON_COMMERCIAL else "\0", ")"
+        ),
         has_nqtl=any(f[SOURCE] != "quantitative_test" for f in findings),
         identifiers=_identifiers(context.facts),
         relief=_relief(context.facts, findings, plan_type),
@@ -394,6 +396,11 @@ _P_VALUE: Final = re.compile(
     r"[0-9][0-9.eE+-]*"
 )
 _SENTENCE_END: Final = re.compile(r"(?:(?<=[.?!])|(?<=[.?!]\)))\s+(?=[A-Z(\[])")
+_NON_COMMERCIAL: Final = ("medicaid_managed_care", "chip")
+_NOT_2024: Final = (
+    "The 2024 amendments to the parity rules for private and individual coverage (89 FR 77586) "
+    "do not apply to this plan; the findings rest on the Medicaid or CHIP parity rules cited."
+)
 _NQTL_RULE: Final = (
     "An NQTL may be applied to MH/SUD benefits only if the processes, strategies, evidentiary "
     "standards and other factors used to apply it are comparable to, and applied no more "
@@ -442,10 +449,17 @@ def _letter_findings(
     out = []
     for f, parts in zip(findings, split, strict=True):
         kept = [p for p in parts if p not in shared] or parts[:1]
-        citation = for_plan(f[C.CITATION], plan_type).strip(" ;,")
+        citation = "; ".join(
+            dict.fromkeys(
+                part.strip()
+                for part in for_plan(f[C.CITATION], plan_type).split(";")
+                if part.strip(" ,")
+            )
+        )
         text = " ".join(kept)
+        raw = for_plan(f[C.CITATION], plan_type).strip(" ;,")
         if citation:  # said once, after the finding
-            text = text.replace(f" ({citation})", "")
+            text = text.replace(f" ({raw})", "").replace(f" ({citation})", "")
         out.append({**f, C.FINDING: text, C.CITATION: citation})
     notes = [
         {"label": _numbers_label(numbers), "text": text}
