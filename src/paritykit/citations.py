@@ -32,8 +32,8 @@ __all__ = [
     "Citation",
     "binds",
     "check_text",
-    "cite",
     "citations_frame",
+    "cite",
     "for_plan",
 ]
 
@@ -341,20 +341,31 @@ def _generated() -> list[Citation]:
         ):
             base = next(r for r in _ROWS if r[0] == prefix)
             rows.append(
-                Citation(f"{prefix}{clause}", base[1] + clause, f"The analysis must include {what}.",
-                         binds_, False, "text", source)
+                Citation(
+                    f"{prefix}{clause}",
+                    base[1] + clause,
+                    f"The analysis must include {what}.",
+                    binds_,
+                    False,
+                    "text",
+                    source,
+                )
             )
+    existing = {row[1] for row in _ROWS}
     for row in _ROWS:
         if row[1].startswith("29 CFR 2590.712"):
-            text = row[1].replace("29 CFR 2590.712-1", "45 CFR 146.137").replace(
-                "29 CFR 2590.712", "45 CFR 146.136"
+            text = (
+                row[1]
+                .replace("29 CFR 2590.712-1", "45 CFR 146.137")
+                .replace("29 CFR 2590.712", "45 CFR 146.136")
             )
             source = (
                 "eCFR, 45 CFR 146.137 (same text as 29 CFR 2590.712-1)"
                 if "146.137" in text
                 else _ECFR_146
             )
-            rows.append(Citation("phsa:" + row[0], text, row[2], _PHSA, row[4], row[5], source))
+            if text not in existing:  # 45 CFR 146.136 itself is a row of its own
+                rows.append(Citation("phsa:" + row[0], text, row[2], _PHSA, row[4], row[5], source))
     return rows
 
 
@@ -372,7 +383,9 @@ _PARALLEL: Final[dict[str, dict[str, str | None]]] = {
     "erisa_analysis": {"phsa": "phsa_analysis", "medicaid": "medicaid_k", "chip": "chip_parity"},
     **{
         f"erisa_analysis{c}": {
-            "phsa": f"phsa_analysis{c}", "medicaid": "medicaid_k", "chip": "chip_parity"
+            "phsa": f"phsa_analysis{c}",
+            "medicaid": "medicaid_k",
+            "chip": "chip_parity",
         }
         for c in _CLAUSES
     },
@@ -466,7 +479,7 @@ def for_plan(text: str, plan_type: str) -> str:
         if source not in out:
             continue
         if family == "phsa" and "phsa" not in _PARALLEL[key]:
-            parallel: str | None = "phsa:" + key
+            parallel: str | None = "phsa:" + key if "phsa:" + key in CITATIONS else "reg_146"
         else:
             parallel = _PARALLEL[key].get(family)
         if parallel is None:

@@ -23,8 +23,8 @@ import pandas as pd
 from paritykit import columns as C
 from paritykit._atomic import atomic_write_text
 from paritykit._version import __version__
-from paritykit.citations import cite
 from paritykit.analysis.quantitative import QuantitativeTestResult, quantitative_test
+from paritykit.citations import cite
 from paritykit.errors import ConfigurationError
 from paritykit.load.benefits import read_benefits
 from paritykit.load.plan_facts import PlanFacts, read_plan_facts

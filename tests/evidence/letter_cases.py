@@ -58,6 +58,7 @@ def outcomes(mh_events: int, mh_trials: int, ms_events: int, ms_trials: int) -> 
         }
     )
 
+
 PREPARED_ON = dt.date(2026, 3, 2)
 #: The plan types that get a complaint letter (church and FEHB are refused).
 LETTER_PLAN_TYPES = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from letter_cases import LETTER_PLAN_TYPES, context
+
 from paritykit.analysis.jurisdiction import regulators_for
 from paritykit.evidence.letters import render_complaint_letter
 from paritykit.regulators import find_regulators
@@ -76,8 +76,12 @@ def test_identifier_block_has_placeholders_and_given_values() -> None:
     ):
         assert f"| {label} | [" in block, label
     given = render_complaint_letter(
-        context("erisa_self_funded", member_id="M123", sponsor_ein="12-3456789",
-                claim_numbers="C1 (2026-01-05)")  # fmt: skip
+        context(
+            "erisa_self_funded",
+            member_id="M123",
+            sponsor_ein="12-3456789",
+            claim_numbers="C1 (2026-01-05)",
+        )
     )
     assert "| Member ID | M123 |" in given and "| Sponsor's EIN | 12-3456789 |" in given
     assert "C1 (2026-01-05)" in first_paragraph(given)

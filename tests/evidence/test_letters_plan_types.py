@@ -13,8 +13,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-
 from letter_cases import LETTER_PLAN_TYPES, context, facts
+
 from paritykit.citations import check_text
 from paritykit.errors import ConfigurationError
 from paritykit.evidence.appeal_letter import draft_appeal_letter

@@ -2,8 +2,8 @@
 
 Names, addresses, phones and complaint pages come from the packaged regulator directory
 (:func:`paritykit.regulators.find_regulators`); a fact the directory leaves blank is printed as
-a bracketed line saying where to find it, never guessed. Every plan type of :data:`paritykit.vocab.PLAN_TYPES` is routed here. Church plans and FEHB
-plans have regulators but no complaint letter: :data:`NO_COMPLAINT_LETTER` says whom to contact
+a bracketed line saying where to find it, never guessed. Every plan type of
+:data:`paritykit.vocab.PLAN_TYPES` is routed here. Church plans and FEHB plans have regulators but no complaint letter: :data:`NO_COMPLAINT_LETTER` says whom to contact
 instead, and :func:`paritykit.evidence.letters.render_complaint_letter` refuses them with that
 message.
 """
@@ -151,7 +151,11 @@ def _office(state: str, kind: str, fallback: str, role: str, basis: str) -> Regu
         rows = None
     if rows is None or not len(rows):
         return Regulator(
-            fallback, "", role, basis, ("[mailing address: not in paritykit's regulator directory]",)
+            fallback,
+            "",
+            role,
+            basis,
+            ("[mailing address: not in paritykit's regulator directory]",),
         )
     return _from_row(rows.iloc[0], role, basis)
 

@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from paritykit import columns as C
-from paritykit.citations import cite
 from paritykit import vocab
+from paritykit.citations import cite
 from paritykit.load.benefits import read_benefits
 
 __all__ = [

@@ -503,7 +503,8 @@ def write_appeal_letter(letter: AppealLetter, folder: str | os.PathLike[str]) ->
     member = _joined(_col(letter.lines, C.MEMBER_ID)) or None
     facts = SimpleNamespace(
         plan_name=letter.plan_id,
-        plan_type=letter.plan_type if letter.plan_type not in ("group", "grandfathered_group")
+        plan_type=letter.plan_type
+        if letter.plan_type not in ("group", "grandfathered_group")
         else "erisa_insured",
         member_id=member,
     )

@@ -87,9 +87,9 @@ below to act for me about my coverage under **{plan}** (member ID: {member_id}).
 **Information that may be disclosed** to the representative and to the regulator: my claims,
 denial notices, explanations of benefits, appeal records and the medical records needed for
 these requests. [Strike out anything you do not want disclosed.] This is an authorization for
-the disclosure of health information ({cite('hipaa_authorization')}). If substance use
+the disclosure of health information ({cite("hipaa_authorization")}). If substance use
 disorder treatment records from a federally assisted program are involved, they may be
-disclosed only with a consent that meets {cite('part2_consent')}: name the program and the
+disclosed only with a consent that meets {cite("part2_consent")}: name the program and the
 records.
 
 {rep}

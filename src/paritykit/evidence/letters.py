@@ -366,9 +366,10 @@ def _requests(findings: list[dict[str, str]], plan_type: str) -> list[Disclosure
     data) is merged into the longer one; the quantitative test's projected-payment request is
     the standard ``payments`` item.
     """
-    payments = any(
-        f[SOURCE] == "quantitative_test" and f[C.SEVERITY] == "noncompliant" for f in findings
-    ) or not findings
+    payments = (
+        any(f[SOURCE] == "quantitative_test" and f[C.SEVERITY] == "noncompliant" for f in findings)
+        or not findings
+    )
     standard = disclosure_items(plan_type, audience="regulator", payments=payments)
     merged: dict[str, list[str]] = {}
     for f in findings:
@@ -431,7 +432,8 @@ def _letter_findings(
     belongs to), so that no paragraph of the letter repeats another. The NQTL rule sentence
     of the analysis layer is stated once in the letter's law section instead.
     """
-    from paritykit.analysis.nqtl import RULE_SENTENCE, CITATIONS as NQTL_CITATIONS
+    from paritykit.analysis.nqtl import CITATIONS as NQTL_CITATIONS
+    from paritykit.analysis.nqtl import RULE_SENTENCE
 
     rule = RULE_SENTENCE.format(cite=NQTL_CITATIONS["nqtl"])
     non_commercial = plan_type in ("medicaid_managed_care", "chip")
@@ -537,9 +539,7 @@ def _identifiers(facts: PlanFacts) -> list[tuple[str, str]]:
         rows.append(("Sponsor's EIN", facts.sponsor_ein or "[EIN, from the SPD or Form 5500]"))
         rows.append(("Plan number", facts.plan_number or "[three-digit plan number, from the SPD]"))
     label = (
-        "Managed care organization"
-        if medicaid
-        else "Insurer (legal name) or claims administrator"
+        "Managed care organization" if medicaid else "Insurer (legal name) or claims administrator"
     )
     rows.append((label, facts.administrator or "[legal name, from the ID card or the policy]"))
     rows.append(

@@ -610,9 +610,12 @@ def headline_findings(
         ]
         if len(flagged):
             top = flagged.loc[pd.to_numeric(flagged[C.RATE_RATIO]).idxmax()]
-            where = str(top[C.CLASSIFICATION]).replace("_in_network", " in-network").replace(
-                "_out_of_network", " out-of-network"
-            ).replace("_", " ")
+            where = (
+                str(top[C.CLASSIFICATION])
+                .replace("_in_network", " in-network")
+                .replace("_out_of_network", " out-of-network")
+                .replace("_", " ")
+            )
             lines.append(
                 f"MH/SUD claims in {where} care were denied {float(top[C.RATE_RATIO]):.1f} times "
                 f"as often as M/S claims: {float(top[C.MHSUD_RATE]):.1%} against "

@@ -200,7 +200,9 @@ def draft_request_letter(
         medicaid=medicaid,
         classifications="; ".join(classifications),
         payments_item=payments_item,
-        enforcement_2024=ENFORCEMENT_2024 if not medicaid else (
+        enforcement_2024=ENFORCEMENT_2024
+        if not medicaid
+        else (
             "The 2024 amendments to the private and individual market parity rules do not apply "
             "to this plan; the requests rest on the Medicaid and CHIP rules cited."
         ),
@@ -237,5 +239,3 @@ def write_request_letter(
     )
     md = atomic_write_text(out / f"{REQUEST_STEM}.md", letter.markdown)
     return [md, docx, *write_authorization_form(facts, out)]
-
-
