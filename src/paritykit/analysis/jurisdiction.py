@@ -3,9 +3,9 @@
 Names, addresses, phones and complaint pages come from the packaged regulator directory
 (:func:`paritykit.regulators.find_regulators`); a fact the directory leaves blank is printed as
 a bracketed line saying where to find it, never guessed. Every plan type of
-:data:`paritykit.vocab.PLAN_TYPES` is routed here. Church plans and FEHB plans have regulators but no complaint letter: :data:`NO_COMPLAINT_LETTER` says whom to contact
-instead, and :func:`paritykit.evidence.letters.render_complaint_letter` refuses them with that
-message.
+:data:`paritykit.vocab.PLAN_TYPES` is routed here. Church plans and FEHB plans have regulators
+but no complaint letter: :data:`NO_COMPLAINT_LETTER` says whom to contact instead, and
+:func:`paritykit.evidence.letters.render_complaint_letter` refuses them with that message.
 """
 
 from __future__ import annotations
