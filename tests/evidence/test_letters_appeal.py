@@ -78,7 +78,9 @@ def test_written_files_and_signature_block_kept_together(tmp_path) -> None:
     ]
     paragraphs = docx.Document(tmp_path / "appeal_letter_A.docx").paragraphs
     start = next(i for i, p in enumerate(paragraphs) if p.text.startswith("Sincerely,"))
-    tail = paragraphs[start - 1 :]
-    assert all(p.paragraph_format.keep_with_next for p in tail[:-1])
-    assert all(p.paragraph_format.keep_together for p in tail)
+    block = paragraphs[start - 1 : start + 2]  # the request, "Sincerely," and the signature
+    assert block[2].text.startswith("[Signature]")
+    assert all(p.paragraph_format.keep_with_next for p in block[:-1])
+    assert all(p.paragraph_format.keep_together for p in block)
     assert not paragraphs[start - 3].paragraph_format.keep_with_next
+    assert not paragraphs[start + 2].paragraph_format.keep_with_next

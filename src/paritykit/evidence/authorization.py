@@ -68,7 +68,7 @@ def authorization_form(facts: Any) -> str:
 I, the member (or the member's parent or legal guardian), authorize the representative named
 below to act for me about my coverage under **{plan}** (member ID: {member_id}).
 
-| | |
+| About | To fill in |
 |---|---|
 | Member's name | ____________________ |
 | Member's date of birth | ____________________ |

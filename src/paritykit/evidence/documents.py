@@ -87,9 +87,9 @@ def markdown_to_docx(
     title : str, optional
         The document's *Title* property; by default the text of the first heading.
     keep_together_from : str, optional
-        Keep the paragraph that starts with this text, the paragraph before it and every
-        paragraph after it on one page (Word's *keep with next* and *keep lines together*):
-        a letter's closing and signature block never split across pages.
+        Keep the paragraph that starts with this text (a letter's "Sincerely,"), the paragraph
+        before it and the one after it (the signature block) on one page (Word's *keep with
+        next* and *keep lines together*): the closing and the signature never split.
 
     Returns
     -------
@@ -128,10 +128,11 @@ def markdown_to_docx(
             (i for i, p in enumerate(paragraphs) if p.text.startswith(keep_together_from)), None
         )
         if start is not None:
-            for paragraph in paragraphs[max(start - 1, 0) :]:
+            block = paragraphs[max(start - 1, 0) : start + 2]
+            for paragraph in block:
                 paragraph.paragraph_format.keep_together = True
-                if paragraph is not paragraphs[-1]:
-                    paragraph.paragraph_format.keep_with_next = True
+            for paragraph in block[:-1]:
+                paragraph.paragraph_format.keep_with_next = True
     headings = [b for b in blocks if b.kind == "heading"]
     props = document.core_properties
     title = title or (_plain(headings[0].lines[0]) if headings else "")
@@ -233,6 +234,7 @@ def _set_up(document: DocxDocument) -> None:
         p_pr = document.styles[name].element.pPr
         for contextual in p_pr.findall(qn("w:contextualSpacing")):
             p_pr.remove(contextual)
+    _widen_number_indent(document)
     for level, size in ((1, 15), (2, 13), (3, 11.5)):
         style = document.styles[f"Heading {level}"]
         style.font.name = _FONT
@@ -377,6 +379,29 @@ def _add_rule(paragraph: Paragraph) -> None:
         bottom.set(qn(key), value)
     borders.append(bottom)
     p_pr.append(borders)
+
+
+#: Hanging indent of numbered items, in twentieths of a point (two-digit numbers fit).
+_NUMBER_INDENT_TWIPS: Final = 454
+
+
+def _widen_number_indent(document: DocxDocument) -> None:
+    """Give *List Number* items a hanging indent wide enough for "10." and beyond."""
+    from docx.oxml.ns import qn
+
+    numbering = document.part.numbering_part.element
+    num_pr = document.styles["List Number"].element.pPr.numPr
+    abstract_id = numbering.num_having_numId(num_pr.numId.val).abstractNumId.val
+    for abstract in numbering.findall(qn("w:abstractNum")):
+        if abstract.get(qn("w:abstractNumId")) != str(abstract_id):
+            continue
+        for lvl in abstract.findall(qn("w:lvl")):
+            if lvl.get(qn("w:ilvl")) != "0":
+                continue
+            ind = lvl.find(qn("w:pPr") + "/" + qn("w:ind"))
+            if ind is not None:
+                ind.set(qn("w:left"), str(_NUMBER_INDENT_TWIPS))
+                ind.set(qn("w:hanging"), str(_NUMBER_INDENT_TWIPS))
 
 
 def _new_numbering(document: DocxDocument, style: str) -> int:

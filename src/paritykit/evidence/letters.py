@@ -277,7 +277,7 @@ def write_complaint_letter(
     md_path = out / f"{LETTER_STEM}.md"
     docx_path = out / f"{LETTER_STEM}.docx"
     title = f"Mental health parity complaint: {context.facts.plan_name}"
-    markdown_to_docx(text, docx_path, title=title)
+    markdown_to_docx(text, docx_path, title=title, keep_together_from="Sincerely,")
     try:
         atomic_write_text(md_path, text)
     except BaseException:

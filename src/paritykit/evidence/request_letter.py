@@ -236,6 +236,7 @@ def write_request_letter(
         letter.markdown,
         out / f"{REQUEST_STEM}.docx",
         title=f"Request for plan documents: {facts.plan_name}",
+        keep_together_from="Sincerely,",
     )
     md = atomic_write_text(out / f"{REQUEST_STEM}.md", letter.markdown)
     return [md, docx, *write_authorization_form(facts, out)]
