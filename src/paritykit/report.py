@@ -217,8 +217,8 @@ def build_evidence_pack(
     -------
     EvidencePack
         ``out_dir/report.pdf|html`` (the report document), ``evidence.xlsx``,
-        ``charts/*.png|pdf``, ``complaint_letter.docx|md`` and ``manifest.json`` (every file
-        with its SHA-256).
+        ``charts/*.png|pdf``, ``complaint_letter.docx|md``, ``authorization_form.docx|md`` and
+        ``manifest.json`` (every file with its SHA-256).
 
     Examples
     --------
@@ -229,8 +229,8 @@ def build_evidence_pack(
     >>> pack = pk.build_evidence_pack(sample_benefits(), plan=sample_plan_facts("SAMPLE-B"),
     ...                               out=out)
     >>> sorted(p.name for p in pack.files if p.parent == out)  # doctest: +NORMALIZE_WHITESPACE
-    ['complaint_letter.docx', 'complaint_letter.md', 'evidence.xlsx', 'manifest.json',
-     'report.html', 'report.pdf']
+    ['authorization_form.docx', 'authorization_form.md', 'complaint_letter.docx',
+     'complaint_letter.md', 'evidence.xlsx', 'manifest.json', 'report.html', 'report.pdf']
     >>> pack.findings["severity"].iloc[0]
     'noncompliant'
     """
