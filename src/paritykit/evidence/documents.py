@@ -402,6 +402,8 @@ def _widen_number_indent(document: DocxDocument) -> None:
             if ind is not None:
                 ind.set(qn("w:left"), str(_NUMBER_INDENT_TWIPS))
                 ind.set(qn("w:hanging"), str(_NUMBER_INDENT_TWIPS))
+            for tab in lvl.findall(qn("w:pPr") + "/" + qn("w:tabs") + "/" + qn("w:tab")):
+                tab.set(qn("w:pos"), str(_NUMBER_INDENT_TWIPS))  # the text starts where it wraps
 
 
 def _new_numbering(document: DocxDocument, style: str) -> int:
