@@ -24,6 +24,7 @@ from paritykit import columns as C
 from paritykit._atomic import atomic_write_text
 from paritykit._version import __version__
 from paritykit.analysis.quantitative import QuantitativeTestResult, quantitative_test
+from paritykit.citations import cite
 from paritykit.errors import ConfigurationError
 from paritykit.load.benefits import read_benefits
 from paritykit.load.plan_facts import PlanFacts, read_plan_facts
@@ -67,10 +68,12 @@ PACK_NAMES: Final[tuple[str, ...]] = (
     "charts",
     "complaint_letter.md",
     "complaint_letter.docx",
+    "authorization_form.md",
+    "authorization_form.docx",
     "manifest.json",
 )
 RULE_2013: Final = "2013 final rule (78 FR 68240), enforced"
-OUTCOME_CITATION: Final = "29 CFR 2590.712(c)(4) (NQTLs as written and in operation)"
+OUTCOME_CITATION: Final = f"{cite('nqtl')} (NQTLs as written and in operation)"
 OUTCOME_RULE_BASIS: Final = (
     "2013 final rule (NQTLs comparable and no more stringent, in operation); the 2024 rule's "
     "relevant-data provisions are not federally enforced since 15 May 2025"
@@ -78,7 +81,7 @@ OUTCOME_RULE_BASIS: Final = (
 OUTCOME_REQUEST: Final = (
     "The plan's comparative analysis of the NQTLs that apply to these claims (medical-"
     "necessity criteria, prior authorization, concurrent review), with the data on how they "
-    "operate for MH/SUD and M/S benefits."
+    f"operate for MH/SUD and M/S benefits ({cite('erisa_analysis')})."
 )
 QTL_REQUEST: Final = (
     "The plan's projected-payment data and the method used to determine the substantially-all "
@@ -251,8 +254,8 @@ def build_evidence_pack(
     -------
     EvidencePack
         ``out_dir/report.pdf|html`` (the report document), ``evidence.xlsx``,
-        ``charts/*.png|pdf``, ``complaint_letter.docx|md`` and ``manifest.json`` (every file
-        with its SHA-256).
+        ``charts/*.png|pdf``, ``complaint_letter.docx|md``, ``authorization_form.docx|md`` and
+        ``manifest.json`` (every file with its SHA-256).
 
     Examples
     --------
@@ -263,8 +266,8 @@ def build_evidence_pack(
     >>> pack = pk.build_evidence_pack(sample_benefits(), plan=sample_plan_facts("SAMPLE-B"),
     ...                               out=out)
     >>> sorted(p.name for p in pack.files if p.parent == out)  # doctest: +NORMALIZE_WHITESPACE
-    ['complaint_letter.docx', 'complaint_letter.md', 'evidence.xlsx', 'manifest.json',
-     'report.html', 'report.pdf']
+    ['authorization_form.docx', 'authorization_form.md', 'complaint_letter.docx',
+     'complaint_letter.md', 'evidence.xlsx', 'manifest.json', 'report.html', 'report.pdf']
     >>> pack.findings["severity"].iloc[0]
     'noncompliant'
     """

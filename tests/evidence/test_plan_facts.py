@@ -59,10 +59,11 @@ def test_empty_file(tmp_path: Path) -> None:
     ("plan_type", "primary", "also"),
     [
         ("erisa_self_funded", "Employee Benefits Security Administration", None),
-        ("erisa_insured", "Ohio state insurance regulator", "Employee Benefits Security"),
-        ("individual", "Ohio state insurance regulator", None),
-        ("non_federal_governmental", "Centers for Medicare & Medicaid Services", None),
-        ("medicaid_managed_care", "Ohio state Medicaid agency", "Centers for Medicare"),
+        ("erisa_insured", "Ohio Department of Insurance", "Employee Benefits Security"),
+        ("individual", "Ohio Department of Insurance", None),
+        # funding not given: CMS first, the state regulator in case the plan is insured
+        ("non_federal_governmental", "Centers for Medicare & Medicaid Services", "Ohio Depart"),
+        ("medicaid_managed_care", "Ohio Department of Medicaid", "Centers for Medicare"),
     ],
 )
 def test_regulator_by_plan_type(plan_type: str, primary: str, also: str | None) -> None:

@@ -65,9 +65,9 @@ def test_group_is_refused_where_insured_or_self_funded_matters() -> None:
 @pytest.mark.parametrize(
     ("plan_type", "primary", "also"),
     [
-        ("fehb", "Office of Personnel Management (OPM)", None),
-        ("church", "Ohio state insurance regulator", "Internal Revenue Service"),
-        ("chip", "Ohio state Medicaid agency", "Centers for Medicare"),
+        ("fehb", "Office of Personnel Management", None),
+        ("church", "Ohio Department of Insurance", "Internal Revenue Service"),
+        ("chip", "Ohio Department of Medicaid", "Centers for Medicare"),
     ],
 )
 def test_new_plan_types_are_routed(plan_type: str, primary: str, also: str | None) -> None:
@@ -107,6 +107,6 @@ def test_complaint_letter_refuses_church_and_fehb_saying_whom_to_contact(plan_ty
 def test_chip_complaint_letter_cites_the_chip_parity_rule() -> None:
     text = render_complaint_letter(_context("chip"))
     assert "Children's Health Insurance Program (CHIP) plan" in text
-    assert "42 CFR 457.496" in text and "Ohio state Medicaid agency" in text
+    assert "42 CFR 457.496" in text and "Ohio Department of Medicaid" in text
     requests = text.split("## 3.", 1)[1].split("## 4.", 1)[0]
     assert "1185a(a)(8)" not in requests

@@ -132,7 +132,7 @@ def visible_text(page: str) -> str:
 
 
 def predominant_copay(plan_id: str, classification: str) -> tuple[float, float]:
-    """The predominant M/S copay and the MH/SUD copay, by 29 CFR 2590.712(c)(3)(iv)(B).
+    """The predominant M/S copay and the MH/SUD copay, by 29 CFR 2590.712(c)(3)(i)(B).
 
     Worked here from the benefit table itself, independently of paritykit's test: the levels
     are taken most restrictive (highest) first until their payments exceed one-half of the

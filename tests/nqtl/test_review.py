@@ -201,7 +201,8 @@ def test_dol_warning_sign_when_only_mhsud_mentions_it(
     sign = found[found["finding_kind"] == "dol_warning_sign"]
     assert len(sign) == 1
     assert category in sign["finding"].iloc[0]
-    assert "Self-Compliance Tool" in sign["citation"].iloc[0]
+    assert "Warning Signs - Plan or Policy NQTLs" in sign["citation"].iloc[0]
+    assert "Appendix" not in sign["citation"].iloc[0]
 
 
 def test_dol_warning_sign_not_when_ms_mentions_it_too() -> None:

@@ -35,7 +35,7 @@ def test_each_missing_element_is_reported_with_its_clause(element: str) -> None:
     assert len(found) == 1
     rec = found.iloc[0]
     assert rec["severity"] == "insufficient" and rec["rule_basis"] == RULE_2021
-    assert "1185a(a)(8)(A)" in rec["citation"] and "2590.712(c)(5)" in rec["citation"]
+    assert "1185a(a)(8)(A)" in rec["citation"] and "29 CFR 2590.712-1" in rec["citation"]
     number = C.ANALYSIS_ELEMENTS.index(element) + 1
     assert f"element {number}" in rec["finding"]
     status = result.elements.set_index(C.ELEMENT).loc[element, C.ELEMENT_STATUS]

@@ -93,17 +93,23 @@ def test_source_file_is_carried_and_named_in_the_letter() -> None:
 
 def test_letter_deadlines_are_never_a_past_external_date() -> None:
     letter = draft_appeal_letter(_lines(), claim_id="OLD", prepared_on=dt.date(2026, 6, 11))
-    text = letter.markdown
-    assert "As of 2026-06-11: passed on 2024-03-01 (832 days ago)." in text
-    assert "[The filing deadline has passed" in text
-    assert "within 4 months after the final internal denial (29 CFR 2590.715-2719(d)(2)(i))" in text
-    assert "2024-01-03" not in text  # four months after the first denial: already past
-    assert "expedited external review" in text and "29 CFR 2590.715-2719(d)(3)" in text
-    new = draft_appeal_letter(_lines(), claim_id="NEW", prepared_on=dt.date(2024, 6, 1)).markdown
-    assert "the last day to request an external review is 2025-03-03" in new
+    text = letter.markdown  # for the payer: says the deadline has passed, asks for the reason
+    assert "ended on **March 1, 2024**, before this letter." in text
+    assert "[State why the plan should decide this appeal" in text
+    sheet = letter.practice_sheet  # for the practice: the deadlines in detail
+    assert "As of 2026-06-11: passed on 2024-03-01 (832 days ago)." in sheet
+    assert "The deadline has passed" in sheet
+    external = "within 4 months after the final internal denial (29 CFR 2590.715-2719(d)(2)(i))"
+    assert external in sheet
+    assert "2024-01-03" not in sheet + text  # four months after the first denial: already past
+    assert "expedited external review" in sheet and "29 CFR 2590.715-2719(d)(3)" in sheet
+    assert "days ago" not in text and "external review (" not in text
+    new = draft_appeal_letter(_lines(), claim_id="NEW", prepared_on=dt.date(2024, 6, 1))
+    assert "request it by 2025-03-03" in new.practice_sheet
+    assert "This appeal is filed within the period for internal appeals" in new.markdown
     individual = draft_appeal_letter(
         _lines(), claim_id="MIX", plan_type="individual", prepared_on=dt.date(2024, 6, 1)
-    ).markdown
+    ).practice_sheet
     assert "45 CFR 147.136(d)(3)" in individual
 
 

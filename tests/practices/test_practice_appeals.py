@@ -69,24 +69,30 @@ def test_letter_has_facts_deadline_placeholders_and_disclaimer() -> None:
     assert "**August 27, 2024**" in text
     for cite in ("29 CFR 2590.712(d)(1)", "29 CFR 2590.712(d)(2)", "29 U.S.C. 1185a(a)(8)"):
         assert cite in text
-    assert "LOCUS" in text and "ASAM" in text
+    sheet = letter.practice_sheet  # the checklist is the practice's, not the payer's
+    assert "LOCUS" in sheet and "ASAM" in sheet
+    assert "LOCUS" not in text and "Tick each item" not in text
+    assert "succeed" not in text + sheet  # no unsourced success-rate lines
     assert "[patient's name]" in text and "[member ID]" in text
-    assert len(letter.placeholders) >= 20
+    assert len(letter.placeholders) >= 12  # the checklist placeholders are on the sheet
 
 
 def test_letter_never_invents_clinical_facts() -> None:
-    text = draft_appeal_letter(_lines(), claim_id="C", prepared_on=dt.date(2024, 3, 1)).markdown
+    letter = draft_appeal_letter(_lines(), claim_id="C", prepared_on=dt.date(2024, 3, 1))
+    text = letter.markdown
     # no diagnosis in the data: none in the letter, only the placeholder
-    assert not re.search(r"\bF\d{2}", text)
+    assert not re.search(r"\bF\d{2}", text + letter.practice_sheet)
     assert "Diagnosis code(s) on the claim" not in text
-    # every checklist and clinician-letter item is a placeholder to complete
-    sections = re.split(r"^## ", text, flags=re.M)
-    clinical = [s for s in sections if s.startswith(("4.", "5."))]
+    # every checklist and clinician-letter item (on the practice sheet) is a placeholder
+    sections = re.split(r"^## ", letter.practice_sheet, flags=re.M)
+    clinical = [s for s in sections if s.startswith(("2.", "3."))]
     items = [
         line
         for s in clinical
         for line in s.splitlines()
-        if line.startswith("- ") and "(section 5)" not in line  # a cross-reference, not a fact
+        if line.startswith("- ")
+        and "(section 3)" not in line  # a cross-reference, not a fact
+        and "authorization\\_form" not in line  # the form to enclose, not a fact
     ]
     assert len(items) >= 12
     assert all(re.search(r"\[[^\] ][^\]]*\]", line) for line in items)

@@ -36,6 +36,7 @@ from typing import Final, Literal
 import pandas as pd
 
 from paritykit import columns as C
+from paritykit.citations import cite
 from paritykit.errors import ConfigurationError
 from paritykit.vocab import (
     ERISA_PLAN_TYPES,
@@ -120,26 +121,27 @@ APPEALS_NOT_COMPUTED: Final[dict[str, str]] = {
 
 # Citations by rule family: "erisa" (private employer plans), "non_federal_governmental",
 # "individual"; grandfathered ERISA plans keep only the ERISA claims rule.
+# (All from the checked table, paritykit.citations.)
 _FILING_CITATION: Final[dict[str, str]] = {
-    "erisa": "29 CFR 2560.503-1(h)(3)(i); 29 CFR 2590.715-2719(b)(2)",
-    "erisa_grandfathered": "29 CFR 2560.503-1(h)(3)(i)",
-    "non_federal_governmental": "45 CFR 147.136(b)(2), applying 29 CFR 2560.503-1(h)(3)(i)",
-    "individual": "45 CFR 147.136(b)(3), applying 29 CFR 2560.503-1(h)(3)(i)",
+    "erisa": f"{cite('appeal_period')}; {cite('aca_appeals_erisa')}",
+    "erisa_grandfathered": cite("appeal_period"),
+    "non_federal_governmental": f"{cite('claims_aca_group')}, applying {cite('appeal_period')}",
+    "individual": f"{cite('claims_aca_individual')}, applying {cite('appeal_period')}",
 }
 _DECISION_CITATION: Final[dict[str, str]] = {
-    "urgent": "29 CFR 2560.503-1(i)(2)(i)",
-    "pre_service": "29 CFR 2560.503-1(i)(2)(ii)",
-    "post_service": "29 CFR 2560.503-1(i)(2)(iii)",
+    "urgent": cite("urgent_decision"),
+    "pre_service": cite("pre_service_decision"),
+    "post_service": cite("post_service_decision"),
 }
 _EXTERNAL_CITATION: Final[dict[str, str]] = {
-    "erisa": "29 CFR 2590.715-2719(d)(2)(i)",
-    "non_federal_governmental": "45 CFR 147.136(d)(2)(i)",
-    "individual": "45 CFR 147.136(d)(2)(i)",
+    "erisa": cite("external_erisa"),
+    "non_federal_governmental": cite("external_aca"),
+    "individual": cite("external_aca"),
 }
 _EXPEDITED_CITATION: Final[dict[str, str]] = {
-    "erisa": "29 CFR 2590.715-2719(d)(3)",
-    "non_federal_governmental": "45 CFR 147.136(d)(3)",
-    "individual": "45 CFR 147.136(d)(3)",
+    "erisa": cite("expedited_erisa"),
+    "non_federal_governmental": cite("expedited_aca"),
+    "individual": cite("expedited_aca"),
 }
 
 
@@ -602,7 +604,7 @@ def appeal_deadlines(
                 C.PERIOD: f"{EXTERNAL_REVIEW_MONTHS} months",
                 C.START_DATE: final,
                 C.COUNTED_FROM: "receipt of the final internal denial",
-                C.CITATION: "29 CFR 2590.715-2719(a)(1)(ii); 29 CFR 2590.715-1251",
+                C.CITATION: f"{cite('grandfathered_erisa')}; {cite('grandfathered_def')}",
                 C.NOTE: ext_note,
             },
             "no federal external review (grandfathered plan)",

@@ -6,7 +6,8 @@ strategies, evidentiary standards and other factors behind it are comparable to,
 more stringently than, those for medical/surgical (M/S) benefits in the same classification,
 as written and in operation (29 CFR 2590.712(c)(4)(i)). Since the Consolidated Appropriations
 Act, 2021 (section 203), a plan must document a comparative analysis of each NQTL and produce it
-on request (ERISA section 712(a)(8)).
+to the Secretary or the applicable State authority on request (29 U.S.C. 1185a(a)(8)(A);
+42 U.S.C. 300gg-26(a)(8)(A)). Citations come from :mod:`paritykit.citations`.
 
 :func:`nqtl_review` puts a plan's NQTL inventory side by side, by classification, and reports
 
@@ -40,6 +41,7 @@ import pandas as pd
 
 from paritykit import columns as C
 from paritykit import vocab
+from paritykit.citations import cite
 from paritykit.errors import ConfigurationError
 from paritykit.load.nqtl import read_comparative_analysis, read_nqtls, read_outcome_summary
 from paritykit.stats.multiple import CORRECTIONS, Correction
@@ -74,17 +76,18 @@ RULE_2021: Final = "2021 statute (CAA 2021 s.203)"
 RULE_2024: Final = "2024 rule (federal non-enforcement since May 2025; states may enforce)"
 RULE_VERSION: Final = (
     "MHPAEA NQTL rule, 29 CFR 2590.712(c)(4) (2013 final rule, 78 FR 68240); comparative "
-    "analyses, ERISA s.712(a)(8) (CAA 2021 s.203); 2024 amendments (89 FR 77586), not enforced "
+    "analyses, 29 U.S.C. 1185a(a)(8) (CAA 2021 s.203); 2024 amendments (89 FR 77586), not enforced "
     "federally since 15 May 2025"
 )
+#: The citations the NQTL findings print, from the checked table (:mod:`paritykit.citations`).
 CITATIONS: Final[dict[str, str]] = {
-    "nqtl": "29 CFR 2590.712(c)(4)(i)",
-    "nqtl_list": "29 CFR 2590.712(c)(4)(ii)",
-    "analysis": "ERISA s.712(a)(8)(A), 29 U.S.C. 1185a(a)(8)(A)",
-    "analysis_2024": "29 CFR 2590.712(c)(5)",
-    "relevant_data_2024": "29 CFR 2590.712(c)(4) (relevant data evaluation, 2024 rule)",
-    "criteria": "29 CFR 2590.712(d)",
-    "dol": "DOL MHPAEA Self-Compliance Tool, Appendix II (warning signs)",
+    "nqtl": cite("nqtl"),
+    "nqtl_list": cite("nqtl_list"),
+    "analysis": cite("erisa_analysis"),
+    "analysis_2024": cite("analysis_2024"),
+    "relevant_data_2024": cite("relevant_data_2024"),
+    "criteria": cite("disclosure"),
+    "dol": f"the Departments' '{cite('warning_signs')}' document ({cite('erisa_warning_signs')})",
 }
 
 #: Finding kinds, in the order the evidence pack lists them within a severity.
@@ -420,7 +423,7 @@ _DOCUMENTS: Final[dict[str, str]] = {
     "retrospective_review": "the retrospective review policies for MH/SUD and M/S benefits, the "
     "criteria used, and the counts of retrospective reviews and denials on each side",
     "medical_necessity_criteria": "the medical necessity criteria for MH/SUD and M/S benefits "
-    "(which must be disclosed on request under 29 CFR 2590.712(d)), the source of each set of "
+    "(which must be disclosed on request under 29 CFR 2590.712(d)(1)), the source of each set of "
     "criteria, and medical-necessity denial counts for MH/SUD and M/S claims",
     "step_therapy": "the step-therapy (fail-first) protocols and drug or service lists for "
     "MH/SUD and M/S benefits, the exception criteria, and step-therapy denial counts",
@@ -451,7 +454,7 @@ _DOCUMENTS: Final[dict[str, str]] = {
 def _disclosure(nqtl_type: str, classification: object, sub: object) -> str:
     return (
         f"Please provide the plan's comparative analysis of the {_label(nqtl_type)} for "
-        f"{_where(classification, sub)} benefits (ERISA s.712(a)(8) / PHS Act s.2726(a)(8)), "
+        f"{_where(classification, sub)} benefits ({cite('erisa_analysis')}), "
         f"together with {_DOCUMENTS.get(nqtl_type, _DOCUMENTS['other'])}."
     )
 
@@ -864,7 +867,7 @@ def _as_written(key: dict[str, Any], mh: dict[str, Any], ms: dict[str, Any]) -> 
                 "dol_warning_sign",
                 "warning_sign",
                 f"The plan's MH/SUD {label} in {where} mentions '{match.group(0)}', a pattern the "
-                f"Department of Labor lists among warning signs ({category}) that call for "
+                f"Departments' Warning Signs document lists ({category}) as calling for "
                 f"the plan's comparative analysis; no M/S entry there mentions it. {_rule()} "
                 f"Question for the plan: {question}",
                 f"{CITATIONS['dol']}; {CITATIONS['nqtl']}",
@@ -1254,8 +1257,8 @@ def check_comparative_analysis(
 
     For each analysed NQTL, each of the six elements (1 description of the NQTL and the
     benefits it applies to, 2 factors, 3 evidentiary standards and sources, 4 the analysis as
-    written, 5 the analysis in operation, 6 findings and conclusions; ERISA s.712(a)(8)(A) and,
-    in detail, 29 CFR 2590.712(c)(5) of the 2024 rule) is graded ``present``, ``thin`` (a
+    written, 5 the analysis in operation, 6 findings and conclusions; 29 U.S.C. 1185a(a)(8)(A) and,
+    in detail, 29 CFR 2590.712-1 of the 2024 rule) is graded ``present``, ``thin`` (a
     placeholder such as "n/a" or "compliant", too few words, an as-written or in-operation
     analysis that never mentions both MH/SUD and M/S benefits, or a bare conclusion with no
     reasoning or figures) or ``missing``. Factors named but not defined, and an in-operation

@@ -4,12 +4,13 @@ Implements 29 CFR 2590.712(c)(3) (= 45 CFR 146.136(c)(3) = 26 CFR 54.9812-1(c)(3
 coverage unit, classification (or permitted sub-classification) and type of requirement,
 
 1. *substantially all*: the type applies to at least two-thirds of the plan's projected payments
-   for all medical/surgical (M/S) benefits in the classification, (c)(3)(i)(A) and (c)(3)(iv)(A);
+   for all medical/surgical (M/S) benefits in the classification, (c)(3)(i)(A);
 2. *predominant level*: the level that applies to more than one-half of the M/S payments subject
    to the type, or, when no single level does, the least restrictive level of the combination of
-   levels (most restrictive first) that first exceeds one-half, (c)(3)(iv)(B);
+   levels (most restrictive first) that first exceeds one-half, (c)(3)(i)(B);
 3. MH/SUD benefits in the classification may not carry a more restrictive level, and may not
-   carry the type at all when it fails the substantially-all test, (c)(3)(i)(A);
+   carry the type at all when it fails the substantially-all test: the general rule,
+   (c)(2)(i);
 4. cumulative requirements (deductibles, out-of-pocket maximums, day and visit limits) may not
    accumulate separately for MH/SUD benefits, (c)(3)(v).
 
@@ -46,6 +47,7 @@ import pandas as pd
 
 from paritykit import columns as C
 from paritykit import vocab
+from paritykit.citations import cite
 from paritykit.load.benefits import read_benefits
 
 __all__ = [
@@ -64,14 +66,17 @@ RULE_VERSION: Final = (
     "MHPAEA final rule 2013 (78 FR 68240), 29 CFR 2590.712(c)(3); unchanged in substance by "
     "the 2024 amendments (89 FR 77586)"
 )
+#: The citations the quantitative test's findings print, from :mod:`paritykit.citations`:
+#: the general rule (c)(2)(i) with the definition it applies ((c)(3)(i)(A) substantially all,
+#: (c)(3)(i)(B) predominant).
 CITATIONS: Final[dict[str, str]] = {
-    "substantially_all": "29 CFR 2590.712(c)(3)(i)(A) and (c)(3)(iv)(A)",
-    "predominant": "29 CFR 2590.712(c)(3)(i)(A) and (c)(3)(iv)(B)",
-    "cumulative": "29 CFR 2590.712(c)(3)(v)",
-    "classifications": "29 CFR 2590.712(c)(2)(ii)(A)",
-    "dollar_none": "29 CFR 2590.712(b)(2)",
-    "dollar_two_thirds": "29 CFR 2590.712(b)(3)",
-    "dollar_weighted": "29 CFR 2590.712(b)(4) and (b)(5)",
+    "substantially_all": f"{cite('general_rule')}; {cite('substantially_all')}",
+    "predominant": f"{cite('general_rule')}; {cite('predominant')}",
+    "cumulative": cite("cumulative"),
+    "classifications": cite("classifications"),
+    "dollar_none": cite("dollar_none"),
+    "dollar_two_thirds": cite("dollar_two_thirds"),
+    "dollar_weighted": cite("dollar_weighted"),
 }
 TWO_THIRDS: Final = Fraction(2, 3)
 ONE_HALF: Final = Fraction(1, 2)

@@ -21,7 +21,8 @@ __all__ = ["command"]
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Folder for appeal_letter_<claim>.md and .docx.",
+    help="Folder for appeal_letter_<claim>.md|docx, the practice sheet and the authorization "
+    "form.",
 )
 @plan_type_options
 @click.option(
@@ -50,14 +51,15 @@ def command(
 ) -> None:
     """Draft an internal appeal letter for a denied claim.
 
-    REMITS are X12 835 files or folders (or use --billing with --mapping). The letter states
-    the denial facts from the data, the filing deadline (counted from the denial date, else
-    the remittance date), a checklist of the clinical documentation that wins appeals, a
-    section for the treating clinician's letter, and parity disclosure requests citing 29 CFR
-    2590.712. The letter names the remittance file the claim came from. Clinical facts are
-    left as [bracketed placeholders] and never invented. A claim denied as a duplicate (CARC
-    18) gets no letter: check and resubmit it instead. A draft, not legal advice. See
-    docs/practices.md.
+    REMITS are X12 835 files or folders (or use --billing with --mapping). The letter, for
+    the payer, states the denial facts from the data, whether the appeal is within the filing
+    period (counted from the denial date, else the remittance date; it says so when the
+    deadline has passed), and parity disclosure requests, including the documents relevant to
+    the claim, cited for the plan type. The practice sheet beside it holds the deadlines in
+    detail, the documentation checklist and the guide to the clinician's letter; an
+    authorization form is written too. Clinical facts are left as [bracketed placeholders] and
+    never invented. A claim denied as a duplicate (CARC 18) gets no letter: check and resubmit
+    it instead. A draft, not legal advice. See docs/practices.md and docs/letters.md.
     """
     from paritykit.evidence.appeal_letter import draft_appeal_letter, write_appeal_letter
     from paritykit.safety import refuse_inputs_as_outputs

@@ -46,8 +46,8 @@ __all__ = ["command"]
     "out",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder for report.pdf|html, evidence.xlsx, charts/, complaint_letter.* and "
-    "manifest.",
+    help="Output folder for report.pdf|html, evidence.xlsx, charts/, complaint_letter.*, "
+    "authorization_form.* and manifest.",
 )
 @click.option(
     "--date",
@@ -90,7 +90,8 @@ def command(
 
     Runs load, validate, classify, aggregate, the quantitative test and the disparity tests,
     then writes OUT/report.pdf|html (the report document), OUT/evidence.xlsx,
-    OUT/charts/*.png|pdf, OUT/complaint_letter.docx|md and OUT/manifest.json. A failed run
+    OUT/charts/*.png|pdf, OUT/complaint_letter.docx|md, OUT/authorization_form.docx|md (for a
+    representative) and OUT/manifest.json. A failed run
     leaves no partial files. paritykit gives evidence, not legal advice.
     """
     from paritykit.report import build_evidence_pack

@@ -1,11 +1,16 @@
 """Draft an internal appeal of a denied claim: Markdown from a Jinja2 template, then DOCX.
 
-The letter states the denial facts taken from the remittance (or billing) data, the filing
-deadline from :func:`paritykit.appeal_deadlines`, a checklist of the clinical documentation
-that wins appeals, a section for the treating clinician's letter, and parity language citing
-29 CFR 2590.712 with the disclosure requests that follow from it. Its words live in
-``paritykit/templates/appeal_letter.md.j2``. Clinical facts are never invented: they appear as
-visible ``[bracketed placeholders]`` for the practice to fill from the clinical record.
+The letter holds only what the payer should read: the denial facts taken from the remittance
+(or billing) data, whether the appeal is within the filing period (and says so when the
+deadline has passed), the reasons to reverse, and parity language with the disclosure requests
+that follow from it, including the documents relevant to the claim, each cited for the plan
+type from :mod:`paritykit.citations` (29 CFR 2560.503-1 for ERISA plans, 45 CFR 147.136 outside
+ERISA). The practice's own material, the deadlines in detail, the documentation checklist and
+the guide to the treating clinician's letter, is a separate practice sheet
+(:attr:`AppealLetter.practice_sheet`). Its words live in
+``paritykit/templates/appeal_letter.md.j2`` and ``appeal_practice_sheet.md.j2``. Clinical facts
+are never invented: they appear as visible ``[bracketed placeholders]`` for the practice to fill
+from the clinical record.
 
 The letter names the remittance file(s) the claim came from (the ``source_file`` column of
 :func:`paritykit.read_835` and :func:`paritykit.read_billing_export`). A duplicate denial
@@ -52,6 +57,8 @@ __all__ = [
 
 #: The template file (package data under ``paritykit/templates``).
 APPEAL_TEMPLATE: Final = "appeal_letter.md.j2"
+#: The practice sheet's template.
+PRACTICE_SHEET_TEMPLATE: Final = "appeal_practice_sheet.md.j2"
 #: A phrase every drafted letter carries.
 DISCLAIMER_PHRASE: Final = "This is not legal advice."
 _PLACEHOLDER: Final = re.compile(r"\[(?! \])[^\]\n]+\]")
@@ -84,6 +91,9 @@ class AppealLetter:
         The remittance or export file(s) the claim's denied lines came from (file names).
     placeholders : tuple of str
         The ``[bracketed]`` items left for the practice to complete, in order.
+    practice_sheet : str
+        The practice's sheet (Markdown): deadlines in detail, the documentation checklist, the
+        guide to the clinician's letter. Not sent to the payer.
     """
 
     claim_id: str
@@ -97,6 +107,7 @@ class AppealLetter:
     plan_type: str
     source_files: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = field(default=(), repr=False)
+    practice_sheet: str = field(default="", repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The denied claim lines (a copy)."""
@@ -377,25 +388,22 @@ def draft_appeal_letter(
         if networks == {"out"}
         else "[in-network or out-of-network]"
     )
-    text = (
-        _environment()
-        .get_template(APPEAL_TEMPLATE)
-        .render(
-            version=__version__,
-            prepared_on=f"{prepared:%Y-%m-%d}",
-            data_source=data_source,
-            facts=facts,
-            deadline=deadline_values,
-            category_set=set(categories),
-            is_erisa=rules == "erisa",
-            nqtl_words=" and ".join(nqtl)
-            if nqtl
-            else "[the limitation applied: for example medical-necessity review]",
-            network_words=network_words,
-        )
-    )
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    values = {
+        "version": __version__,
+        "prepared_on": f"{prepared:%Y-%m-%d}",
+        "data_source": data_source,
+        "facts": facts,
+        "deadline": deadline_values,
+        "category_set": set(categories),
+        "is_erisa": rules == "erisa",
+        "cites": _cites(name, rules),
+        "nqtl_words": " and ".join(nqtl)
+        if nqtl
+        else "[the limitation applied: for example medical-necessity review]",
+        "network_words": network_words,
+    }
+    text = _tidy(_environment().get_template(APPEAL_TEMPLATE).render(**values))
+    sheet = _tidy(_environment().get_template(PRACTICE_SHEET_TEMPLATE).render(**values))
     return AppealLetter(
         claim_id=str(claim_id),
         plan_id=facts["plan_id"],
@@ -408,16 +416,60 @@ def draft_appeal_letter(
         plan_type=name,
         source_files=source_files,
         placeholders=tuple(_PLACEHOLDER.findall(text)),
+        practice_sheet=sheet,
     )
 
 
+def _tidy(text: str) -> str:
+    text = re.sub(r"[ \t]+\n", "\n", text)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _cites(plan_type: str, rules: str) -> dict[str, str]:
+    """The citations the letter and the sheet print, for the plan type's rules."""
+    from paritykit.citations import cite, for_plan
+
+    if rules == "erisa":
+        return {
+            "full_fair": cite("full_fair_review"),
+            "post_service": cite("post_service_decision"),
+            "appeal_period": cite("appeal_period"),
+            "urgent": cite("urgent_decision"),
+            "nqtl": cite("nqtl"),
+            "criteria": cite("criteria"),
+            "denial_reason": cite("denial_reason"),
+            "other_law": cite("other_law"),
+            "analysis": f"{cite('erisa_analysis')}; {cite('analysis_2024')}",
+            "relevant": f"{cite('relevant_documents')} and {cite('relevant_defined')}",
+        }
+    claims = cite("claims_aca_individual" if rules == "individual" else "claims_aca_group")
+    local = "individual" if rules == "individual" else "non_federal_governmental"
+    return {
+        "full_fair": cite("full_fair_review_aca"),
+        "post_service": f"{claims}, applying {cite('post_service_decision')}",
+        "appeal_period": f"{claims}, applying {cite('appeal_period')}",
+        "urgent": f"{claims}, applying {cite('urgent_decision')}",
+        "nqtl": for_plan(cite("nqtl"), local),
+        "criteria": for_plan(cite("criteria"), local),
+        "denial_reason": for_plan(cite("denial_reason"), local),
+        "other_law": for_plan(cite("other_law"), local),
+        "analysis": f"{cite('phsa_analysis')}; {for_plan(cite('analysis_2024'), local)}",
+        "relevant": f"{claims}, applying {cite('relevant_documents')}",
+    }
+
+
 def write_appeal_letter(letter: AppealLetter, folder: str | os.PathLike[str]) -> list[Path]:
-    """Write ``appeal_letter_<claim>.md`` and ``.docx`` into ``folder`` (atomically).
+    """Write the letter, the practice sheet and the authorization form into ``folder``.
+
+    Files (each written atomically): ``appeal_letter_<claim>.md|docx`` (for the payer; the
+    signature block is kept on one page), ``appeal_practice_sheet_<claim>.md|docx`` (for the
+    practice) and ``authorization_form.md|docx`` (for the patient to sign when the practice
+    appeals for them).
 
     Returns
     -------
     list of pathlib.Path
-        The Markdown and DOCX files.
+        The letter's Markdown and DOCX, then the sheet's, then the form's.
     """
     from paritykit.evidence.documents import markdown_to_docx
 
@@ -428,6 +480,33 @@ def write_appeal_letter(letter: AppealLetter, folder: str | os.PathLike[str]) ->
     stem = safe_stem("appeal_letter_" + letter.claim_id)
     md = atomic_write_text(out / f"{stem}.md", letter.markdown)
     docx = markdown_to_docx(
-        letter.markdown, out / f"{stem}.docx", title=f"Appeal of claim {letter.claim_id}"
+        letter.markdown,
+        out / f"{stem}.docx",
+        title=f"Appeal of claim {letter.claim_id}",
+        keep_together_from="Sincerely,",
     )
-    return [md, docx]
+    written = [md, docx]
+    if letter.practice_sheet:
+        sheet_stem = safe_stem("appeal_practice_sheet_" + letter.claim_id)
+        written.append(atomic_write_text(out / f"{sheet_stem}.md", letter.practice_sheet))
+        written.append(
+            markdown_to_docx(
+                letter.practice_sheet,
+                out / f"{sheet_stem}.docx",
+                title=f"Practice sheet: appeal of claim {letter.claim_id}",
+            )
+        )
+    from types import SimpleNamespace
+
+    from paritykit.evidence.authorization import write_authorization_form
+
+    member = _joined(_col(letter.lines, C.MEMBER_ID)) or None
+    facts = SimpleNamespace(
+        plan_name=letter.plan_id,
+        plan_type=letter.plan_type
+        if letter.plan_type not in ("group", "grandfathered_group")
+        else "erisa_insured",
+        member_id=member,
+    )
+    written.extend(write_authorization_form(facts, out))
+    return written

@@ -817,7 +817,7 @@ def plot_level_shares(
       requirement (blue) and not subject (white, dotted), with the 2/3 line of the
       substantially-all test (29 CFR 2590.712(c)(3)(i)(A));
     - **M/S payments subject to the type**, split by level, most restrictive first, with the
-      1/2 line of the predominant-level test ((c)(3)(iv)(B)). Levels that enter the
+      1/2 line of the predominant-level test ((c)(3)(i)(B)). Levels that enter the
       most-restrictive-first combination are sky blue, the predominant level dark blue with white
       hatching, levels outside the combination grey. A vermillion triangle marks where the MH/SUD
       level falls in that order (on its level when an M/S benefit shares it, otherwise between

@@ -69,7 +69,13 @@ class _Block:
     list_start: bool = False
 
 
-def markdown_to_docx(markdown: str, path: str | os.PathLike[str], *, title: str = "") -> Path:
+def markdown_to_docx(
+    markdown: str,
+    path: str | os.PathLike[str],
+    *,
+    title: str = "",
+    keep_together_from: str | None = None,
+) -> Path:
     """Write Markdown (paritykit's small template subset) as a DOCX file, atomically.
 
     Parameters
@@ -80,6 +86,10 @@ def markdown_to_docx(markdown: str, path: str | os.PathLike[str], *, title: str 
         Where to write the ``.docx``. A failure leaves no file (and no temporary file) there.
     title : str, optional
         The document's *Title* property; by default the text of the first heading.
+    keep_together_from : str, optional
+        Keep the paragraph that starts with this text (a letter's "Sincerely,"), the paragraph
+        before it and the one after it (the signature block) on one page (Word's *keep with
+        next* and *keep lines together*): the closing and the signature never split.
 
     Returns
     -------
@@ -112,6 +122,17 @@ def markdown_to_docx(markdown: str, path: str | os.PathLike[str], *, title: str 
         if block.kind in _LIST_KINDS and (following is None or following.kind not in _LIST_KINDS):
             # The last item of a list keeps the body's space before what follows.
             document.paragraphs[-1].paragraph_format.space_after = Pt(BODY_SPACE_AFTER_PT)
+    if keep_together_from:
+        paragraphs = document.paragraphs
+        start = next(
+            (i for i, p in enumerate(paragraphs) if p.text.startswith(keep_together_from)), None
+        )
+        if start is not None:
+            block = paragraphs[max(start - 1, 0) : start + 2]
+            for paragraph in block:
+                paragraph.paragraph_format.keep_together = True
+            for paragraph in block[:-1]:
+                paragraph.paragraph_format.keep_with_next = True
     headings = [b for b in blocks if b.kind == "heading"]
     props = document.core_properties
     title = title or (_plain(headings[0].lines[0]) if headings else "")
@@ -213,6 +234,7 @@ def _set_up(document: DocxDocument) -> None:
         p_pr = document.styles[name].element.pPr
         for contextual in p_pr.findall(qn("w:contextualSpacing")):
             p_pr.remove(contextual)
+    _widen_number_indent(document)
     for level, size in ((1, 15), (2, 13), (3, 11.5)):
         style = document.styles[f"Heading {level}"]
         style.font.name = _FONT
@@ -357,6 +379,31 @@ def _add_rule(paragraph: Paragraph) -> None:
         bottom.set(qn(key), value)
     borders.append(bottom)
     p_pr.append(borders)
+
+
+#: Hanging indent of numbered items, in twentieths of a point (two-digit numbers fit).
+_NUMBER_INDENT_TWIPS: Final = 454
+
+
+def _widen_number_indent(document: DocxDocument) -> None:
+    """Give *List Number* items a hanging indent wide enough for "10." and beyond."""
+    from docx.oxml.ns import qn
+
+    numbering = document.part.numbering_part.element
+    num_pr = document.styles["List Number"].element.pPr.numPr
+    abstract_id = numbering.num_having_numId(num_pr.numId.val).abstractNumId.val
+    for abstract in numbering.findall(qn("w:abstractNum")):
+        if abstract.get(qn("w:abstractNumId")) != str(abstract_id):
+            continue
+        for lvl in abstract.findall(qn("w:lvl")):
+            if lvl.get(qn("w:ilvl")) != "0":
+                continue
+            ind = lvl.find(qn("w:pPr") + "/" + qn("w:ind"))
+            if ind is not None:
+                ind.set(qn("w:left"), str(_NUMBER_INDENT_TWIPS))
+                ind.set(qn("w:hanging"), str(_NUMBER_INDENT_TWIPS))
+            for tab in lvl.findall(qn("w:pPr") + "/" + qn("w:tabs") + "/" + qn("w:tab")):
+                tab.set(qn("w:pos"), str(_NUMBER_INDENT_TWIPS))  # the text starts where it wraps
 
 
 def _new_numbering(document: DocxDocument, style: str) -> int:

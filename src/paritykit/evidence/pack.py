@@ -26,7 +26,7 @@ from paritykit.privacy import (
     suppress_small_cells,
 )
 
-__all__ = ["EXHIBITS", "SHEET_NAMES", "provenance_sheet", "write_pack"]
+__all__ = ["EXHIBITS", "SHEET_NAMES", "headline_findings", "provenance_sheet", "write_pack"]
 
 #: Exhibit label -> (sheet name, title).
 EXHIBITS: dict[str, tuple[str, str]] = {
@@ -99,7 +99,13 @@ def write_pack(
         sheets.insert(6, _nqtl_sheet(review, suppress))
     workbook = write_workbook(sheets, staging / "evidence.xlsx")
     letters = _letters(
-        staging, facts, findings, suppress, nqtl=review is not None, prepared_on=prepared_on
+        staging,
+        facts,
+        findings,
+        suppress,
+        nqtl=review is not None,
+        prepared_on=prepared_on,
+        headline=headline_findings(findings, rates_shown, facts),
     )
     report = _report_document(
         staging, facts, qtl, findings, sheets, charts, rates_shown, analysis, suppress, prepared_on
@@ -271,7 +277,7 @@ def _qtl_sheet(qtl: Any, images: list[Path]) -> SheetSpec:
         "Substantially all: the type applies to at least two-thirds (threshold 66.7%) of "
         "projected M/S payments in the classification (29 CFR 2590.712(c)(3)(i)(A)).",
         "Predominant level: the level (or most-restrictive-first combination) covering more than "
-        "one-half (threshold 50%) of subject payments (29 CFR 2590.712(c)(3)(iv)(B)).",
+        "one-half (threshold 50%) of subject payments (29 CFR 2590.712(c)(3)(i)(B)).",
         "Exactly two-thirds passes; exactly one-half does not. Arithmetic is exact.",
         "Where no projected M/S payments were given, 'screening' says whether the requirement "
         "fails or passes whatever the payments, or depends on them, and 'screening_condition' "
@@ -572,6 +578,63 @@ def _measure_formats(frame: pd.DataFrame) -> dict[str, list[str | None]]:
     }
 
 
+def headline_findings(
+    findings: pd.DataFrame, rates: pd.DataFrame | None, facts: Any
+) -> tuple[str, ...]:
+    """The main findings in plain words, with their numbers, for a letter's first paragraph.
+
+    The first failing quantitative test (its first clause), then the flagged denial-rate cell
+    of the plan with the largest rate ratio: "MH/SUD claims in outpatient in-network care were
+    denied 1.8 times as often as M/S claims: 18.3% against 10.3%". Suppressed cells are not
+    quoted.
+
+    Parameters
+    ----------
+    findings : pandas.DataFrame
+        The pack's findings (columns ``source``, ``severity``, ``finding``).
+    rates : pandas.DataFrame or None
+        The suppressed denial-rate table.
+    facts : PlanFacts
+        Its ``plan_id`` picks the plan's own cells.
+
+    Returns
+    -------
+    tuple of str
+    """
+    import re
+
+    lines: list[str] = []
+    qtl = findings[
+        (findings["source"] == "quantitative_test") & (findings[C.SEVERITY] == "noncompliant")
+    ]
+    if len(qtl):
+        first = re.split(r"(?<=[.?!])\s+", str(qtl[C.FINDING].iloc[0]))[0]
+        first = re.sub(r"\s*\(\d+ CFR [^()]*(?:\([^()]*\)[^()]*)*\)", "", first)
+        lines.append(re.split(r", which ", first.rstrip("."))[0])
+    if rates is not None and len(rates):
+        flagged = rates[rates[C.FLAGGED].fillna(False).astype(bool)]
+        if facts.plan_id is not None:
+            flagged = flagged[flagged[C.PLAN_ID] == facts.plan_id]
+        flagged = flagged[
+            pd.to_numeric(flagged[C.MHSUD_RATE], errors="coerce").notna()
+            & pd.to_numeric(flagged[C.RATE_RATIO], errors="coerce").notna()
+        ]
+        if len(flagged):
+            top = flagged.loc[pd.to_numeric(flagged[C.RATE_RATIO]).idxmax()]
+            where = (
+                str(top[C.CLASSIFICATION])
+                .replace("_in_network", " in-network")
+                .replace("_out_of_network", " out-of-network")
+                .replace("_", " ")
+            )
+            lines.append(
+                f"MH/SUD claims in {where} care were denied {float(top[C.RATE_RATIO]):.1f} times "
+                f"as often as M/S claims: {float(top[C.MHSUD_RATE]):.1%} against "
+                f"{float(top[C.MS_RATE]):.1%}"
+            )
+    return tuple(lines)
+
+
 def _letters(
     staging: Path,
     facts: Any,
@@ -580,6 +643,7 @@ def _letters(
     *,
     nqtl: bool = False,
     prepared_on: dt.date,
+    headline: tuple[str, ...] = (),
 ) -> list[Path]:
     from paritykit.analysis.jurisdiction import regulators_for
     from paritykit.evidence.letters import ComplaintContext, write_complaint_letter
@@ -602,5 +666,11 @@ def _letters(
         paritykit_version=__version__,
         prepared_on=prepared_on,
         suppressed=suppress,
+        headline=headline,
     )
-    return list(write_complaint_letter(context, staging))
+    from paritykit.evidence.authorization import write_authorization_form
+
+    return [
+        *write_complaint_letter(context, staging),
+        *write_authorization_form(facts, staging),
+    ]

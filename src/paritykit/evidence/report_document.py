@@ -1107,8 +1107,9 @@ def _next_steps(
         asks.append("its projected-payment data and how it set the predominant levels")
     if claims or nqtl:
         asks.append(
-            "the comparative analysis of its non-quantitative limitations that ERISA section "
-            "712(a)(8) requires, with the data on how they operate"
+            "the comparative analysis of its non-quantitative limitations that the 2021 statute "
+            "requires it to prepare, with the data on how they operate (see request_letter: "
+            "paritykit request)"
         )
     if asks:
         steps.append("Ask the plan in writing for " + "; and ".join(asks) + ".")

@@ -53,6 +53,22 @@ US_STATES: Final[dict[str, str]] = {
 }  # fmt: skip
 
 _REQUIRED: Final = ("plan_name", "plan_type", "state", "plan_year")
+#: Values of ``funding``.
+FUNDING_VALUES: Final[tuple[str, ...]] = ("insured", "self_funded")
+_TEXT_FIELDS: Final = (
+    "plan_name",
+    "plan_id",
+    "sponsor",
+    "administrator",
+    "complainant",
+    "member_id",
+    "group_number",
+    "policy_number",
+    "sponsor_ein",
+    "plan_number",
+    "claim_numbers",
+    "administrator_address",
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,16 @@ class PlanFacts:
         The insurer (insured plans) or claims administrator (self-funded plans).
     complainant : str or None
         Who files (optional; a name is the filer's choice, never required).
+    funding : str or None
+        ``"insured"`` or ``"self_funded"``; read for non-federal governmental plans, where it
+        decides whether the state insurance regulator or CMS is addressed first.
+    member_id, group_number, policy_number, sponsor_ein, plan_number : str or None
+        Identifiers printed in the letters' identifier block (a bracketed placeholder where
+        not given). ``plan_number`` is the three-digit ERISA plan number of Form 5500.
+    claim_numbers : str or None
+        The claims the complaint concerns, with their dates, as one line of text.
+    administrator_address : str or None
+        The postal address of the plan administrator (the disclosure request letter).
     """
 
     plan_name: str
@@ -89,6 +115,14 @@ class PlanFacts:
     sponsor: str | None = None
     administrator: str | None = None
     complainant: str | None = None
+    funding: str | None = None
+    member_id: str | None = None
+    group_number: str | None = None
+    policy_number: str | None = None
+    sponsor_ein: str | None = None
+    plan_number: str | None = None
+    claim_numbers: str | None = None
+    administrator_address: str | None = None
 
     @property
     def state_name(self) -> str:
@@ -271,9 +305,20 @@ def _validate(data: dict[str, object], file: str) -> PlanFacts:
                 expected=_EXPECTED["plan_year"],
             )
         values["plan_year"] = year
-    for name in ("plan_name", "plan_id", "sponsor", "administrator", "complainant"):
+    for name in _TEXT_FIELDS:
         if name in values:
             values[name] = str(values[name])
+    if "funding" in values:
+        funding = normalize_token(values["funding"]).replace("self_insured", "self_funded")
+        funding = {"fully_insured": "insured"}.get(funding, funding)
+        if funding not in FUNDING_VALUES:
+            log.add(
+                "unknown funding",
+                column="funding",
+                value=values["funding"],
+                expected="insured or self_funded",
+            )
+        values["funding"] = funding
     log.raise_if_any()
     return PlanFacts(**values)  # type: ignore[arg-type]
 
