@@ -359,7 +359,7 @@ def _route(state: str, plan_type: str, insured: bool | None = None) -> list[tupl
     ("state", "plan_type", "insured", "expected"),
     [
         # Insured ERISA: the state regulates the policy, EBSA the plan.
-        ("OH", "erisa_insured", None, [("OH-DOI", "primary"), ("EBSA-NATIONAL", "copy")]),
+        ("OH", "erisa_insured", None, [("OH-DOI", "primary"), ("EBSA-CINCINNATI", "copy")]),
         ("WA", "ERISA fully insured", None, [("WA-DOI", "primary"), ("EBSA-SEATTLE", "copy")]),
         (
             "TX",
@@ -369,7 +369,7 @@ def _route(state: str, plan_type: str, insured: bool | None = None) -> list[tupl
         ),
         # Self-funded ERISA: EBSA only (no state insurance department).
         ("TX", "erisa_self_funded", None, [("EBSA-DALLAS", "primary")]),
-        ("OH", "self_funded_erisa", None, [("EBSA-NATIONAL", "primary")]),
+        ("OH", "self_funded_erisa", None, [("EBSA-CINCINNATI", "primary")]),
         # Individual market: the state (and CMS where the state does not enforce).
         ("OH", "individual", None, [("OH-DOI", "primary")]),
         ("WY", "individual", None, [("WY-DOI", "primary"), ("CMS-MARKET", "copy")]),
