@@ -44,7 +44,9 @@ __all__ = [
     "PROBLEM_COLUMNS",
     "SBC_EXTRA_COLUMNS",
     "SbcRead",
+    "combine_sbc_reads",
     "read_sbc",
+    "write_sbc_workbook",
 ]
 
 #: Columns :func:`read_sbc` adds to the benefits contract in ``SbcRead.benefits``.
@@ -1368,3 +1370,177 @@ def _nqtls(entries: pd.DataFrame, plan_id: str, file: str) -> pd.DataFrame:
     if not records:
         return pd.DataFrame(columns=[*C.NQTL_COLUMNS, C.SOURCE_ROW])
     return read_nqtls(pd.DataFrame(records))
+
+
+#: Fill of the rows that need review in the workbook ``paritykit sbc`` writes (light yellow).
+REVIEW_FILL = "FFF2CC"
+
+
+def combine_sbc_reads(reads: list[SbcRead]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The benefits and NQTL rows of several SBCs as one table each.
+
+    Plan identifiers that repeat (two SBCs with the same plan name) get the file name added, so
+    that each SBC stays its own plan.
+
+    Parameters
+    ----------
+    reads : list of SbcRead
+        What :func:`read_sbc` returned for each file.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        The benefits rows (contract and review columns) and the NQTL rows.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import paritykit as pk
+    >>> from paritykit.synth.sbc import write_sample_sbc
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> reads = [pk.read_sbc(write_sample_sbc(folder / f"{n}.pdf")) for n in ("a", "b")]
+    >>> benefits, _ = combine_sbc_reads(reads)
+    >>> sorted(benefits["plan_id"].unique())
+    ['Example Health Co: Silver PPO 2500 (a.pdf)', 'Example Health Co: Silver PPO 2500 (b.pdf)']
+    """
+    ids = [read.plan_id for read in reads]
+    frames, nqtl_frames = [], []
+    for read, pid in zip(reads, ids, strict=True):
+        new = f"{pid} ({read.source})" if ids.count(pid) > 1 else pid
+        frames.append(read.benefits.assign(**{C.PLAN_ID: new}))
+        if len(read.nqtls):
+            nqtl_frames.append(read.nqtls.assign(**{C.PLAN_ID: new}))
+    benefits = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    nqtls = (
+        pd.concat(nqtl_frames, ignore_index=True)
+        if nqtl_frames
+        else pd.DataFrame(columns=list(C.NQTL_COLUMNS))
+    )
+    return benefits, nqtls
+
+
+def write_sbc_workbook(reads: list[SbcRead], path: str | os.PathLike[str]) -> Path:
+    """Write the advocates' benefits template filled from SBCs (atomically); return its path.
+
+    The ``Benefits`` sheet holds the contract's columns (``projected_payments`` empty, for the
+    plan to supply) followed by ``needs_review``, ``review_note``, ``source_page``,
+    ``source_text`` and ``prior_authorization``; rows that need review are filled yellow.
+    ``NQTLs`` holds the prior-authorization requirements as written; ``SBC review`` every chart
+    cell as read; ``SBC plan`` the plan's name, coverage period, deductibles and out-of-pocket
+    limits; ``SBC problems`` what could not be read. :func:`paritykit.read_benefits` reads the
+    workbook back (the extra columns are notes to it).
+
+    Parameters
+    ----------
+    reads : list of SbcRead
+        What :func:`read_sbc` returned, one per SBC.
+    path : path
+        The ``.xlsx`` file to write.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import openpyxl
+    >>> import paritykit as pk
+    >>> from paritykit.synth.sbc import write_sample_sbc
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> sbc = pk.read_sbc(write_sample_sbc(folder / "sbc.pdf"))
+    >>> book = openpyxl.load_workbook(write_sbc_workbook([sbc], folder / "benefits.xlsx"))
+    >>> book.sheetnames
+    ['Instructions', 'Benefits', 'NQTLs', 'SBC review', 'SBC plan', 'SBC problems']
+    """
+    import tempfile
+
+    from openpyxl import load_workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    from paritykit._atomic import atomic_path
+    from paritykit.evidence.template import write_benefits_workbook
+    from paritykit.safety import append_text_row
+
+    benefits, nqtls = combine_sbc_reads(reads)
+    with tempfile.TemporaryDirectory() as folder:
+        draft = write_benefits_workbook(benefits, Path(folder) / "draft.xlsx", nqtls=nqtls)
+        book = load_workbook(draft)
+    ws = book["Benefits"]
+    header_fill = PatternFill("solid", fgColor="7F6000")
+    review_fill = PatternFill("solid", fgColor=REVIEW_FILL)
+    first = len(C.BENEFITS_COLUMNS) + 1
+    widths = {NEEDS_REVIEW: 13, REVIEW_NOTE: 60, SOURCE_PAGE: 11, SOURCE_TEXT: 60}
+    for offset, name in enumerate(SBC_EXTRA_COLUMNS):
+        cell = ws.cell(row=1, column=first + offset, value=name)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = header_fill
+        ws.column_dimensions[cell.column_letter].width = widths.get(name, 40)
+    for index, rec in enumerate(benefits.to_dict("records"), start=2):
+        for offset, name in enumerate(SBC_EXTRA_COLUMNS):
+            value = rec.get(name)
+            if name == NEEDS_REVIEW:
+                value = "yes" if value else "no"
+            elif value is not None and not isinstance(value, str) and pd.isna(value):
+                value = None
+            elif isinstance(value, np.integer):
+                value = int(value)
+            ws.cell(row=index, column=first + offset, value=value)
+        if rec.get(NEEDS_REVIEW):
+            for col in range(1, first + len(SBC_EXTRA_COLUMNS)):
+                ws.cell(row=index, column=col).fill = review_fill
+    ws.auto_filter.ref = ws.dimensions
+
+    review = book.create_sheet("SBC review")
+    entries = pd.concat([r.entries for r in reads], ignore_index=True)
+    review.append(list(ENTRY_COLUMNS))
+    for rec in entries.itertuples(index=False):
+        values = [None if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in rec]
+        values = [int(v) if isinstance(v, np.integer) else v for v in values]
+        values = [("yes" if v else "no") if isinstance(v, bool | np.bool_) else v for v in values]
+        append_text_row(review, values)
+    for row in review.iter_rows(min_row=2):
+        if row[ENTRY_COLUMNS.index(NEEDS_REVIEW)].value == "yes":
+            for cell in row:
+                cell.fill = review_fill
+    review.freeze_panes = "A2"
+
+    plan = book.create_sheet("SBC plan")
+    plan.append(["file", "plan_id", "plan name", "coverage period", "coverage for", "plan type",
+                 "template", "pages"])  # fmt: skip
+    ids = [read.plan_id for read in reads]
+    for read, pid in zip(reads, ids, strict=True):
+        shown = f"{pid} ({read.source})" if ids.count(pid) > 1 else pid
+        facts = [read.plan_name, read.coverage_period, read.coverage_for, read.plan_type]
+        append_text_row(plan, [read.source, shown, *facts, read.template, read.pages])
+    plan.append([])
+    plan.append(["file", *PLAN_COST_COLUMNS])
+    for read in reads:
+        for rec in read.plan_costs.itertuples(index=False):
+            append_text_row(plan, [read.source, *[None if pd.isna(v) else v for v in rec]])
+    problems_ws = book.create_sheet("SBC problems")
+    problems_ws.append(list(PROBLEM_COLUMNS))
+    for read in reads:
+        for rec in read.problems.itertuples(index=False):
+            append_text_row(
+                problems_ws,
+                [None if v is None or (not isinstance(v, str) and pd.isna(v)) else v for v in rec],
+            )
+    for sheet in (review, plan, problems_ws):
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for column in sheet.columns:
+            sheet.column_dimensions[column[0].column_letter].width = 24
+    info = book["Instructions"]
+    info.insert_rows(2)
+    info["A2"] = (
+        "Filled from the SBC(s) " + ", ".join(r.source for r in reads) + " by paritykit sbc. "
+        "Check every yellow row (needs_review = yes, the reason in review_note) against the SBC "
+        "page in source_page, and the 'SBC problems' sheet. projected_payments are empty: only "
+        "the plan has them (ask for them)."
+    )
+    info["A2"].alignment = Alignment(wrap_text=True)
+    book.active = book.sheetnames.index("Benefits")
+    with atomic_path(path) as tmp:
+        book.save(tmp)
+    return Path(path)
