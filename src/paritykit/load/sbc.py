@@ -521,25 +521,37 @@ class _ChartRow:
     pages: set[int]
 
 
-def _rules(page: Any, span: tuple[float, float], top: float, bottom: float) -> list[float]:
+def _rules(
+    page: Any,
+    span: tuple[float, float],
+    top: float,
+    bottom: float,
+    words: list[dict[str, Any]] = (),  # type: ignore[assignment]
+) -> list[float]:
     """Heights of the horizontal rules (cell borders) across a column, top to bottom.
 
     Only lines and thin rectangles count: filled rectangles behind text (some word processors
-    shade every line) are not borders.
+    shade every line) are not borders, nor is the underline of an underlined (glossary) term,
+    which starts where a word starts, just below it.
     """
     x0, x1 = max(span[0], 0.0), min(span[1], float(page.width))
     width = x1 - x0
     ys: list[float] = []
-    shapes = [*page.lines, *page.rects]
-    for shape in shapes:
+    for shape in [*page.lines, *page.rects]:
         if shape["bottom"] - shape["top"] > 2 or not (top - 1 <= shape["top"] <= bottom + 1):
             continue
-        # A border runs from one column edge to the other; an underline under a word does not.
-        reaches = shape["x1"] >= x1 - 4 and (span[0] <= 0 or shape["x0"] <= x0 + 4)
-        if reaches and _overlap(shape["x0"], shape["x1"], x0, x1) >= 0.6 * width:
-            y = (float(shape["top"]) + float(shape["bottom"])) / 2
-            if all(abs(y - v) > 2 for v in ys):
-                ys.append(y)
+        if _overlap(shape["x0"], shape["x1"], x0, x1) < 0.6 * width:
+            continue
+        underline = any(
+            abs(w["x0"] - shape["x0"]) < 1.5
+            and w["top"] + 0.5 * (w["bottom"] - w["top"]) <= shape["top"] <= w["bottom"] + 3
+            for w in words
+        )
+        if underline:
+            continue
+        y = (float(shape["top"]) + float(shape["bottom"])) / 2
+        if all(abs(y - v) > 2 for v in ys):
+            ys.append(y)
     return sorted(ys)
 
 
@@ -568,7 +580,7 @@ def _read_rows(
     def rules(name: str) -> list[float]:
         if page is None:
             return []
-        return _rules(page, cols.bounds[cols.names.index(name)], top, bottom)
+        return _rules(page, cols.bounds[cols.names.index(name)], top, bottom, by_col[name])
 
     keys = _column_blocks(by_col["service"], rules("service"))
     rows = [_ChartRow(page_no, b.top, {"service": b.text}, {page_no}) for b in keys]
@@ -657,11 +669,14 @@ def _parse_cost(text: str) -> _Cost:
         cost.copay = 0.0
     if copays:
         cost.copay = copays[0]
-        if len(set(copays)) > 1:
-            cost.notes.append(f"more than one copay ({', '.join(f'${c:,.0f}' for c in copays)})")
+        if len(copays) > 1:
+            cost.notes.append(
+                f"more than one copay ({', '.join(f'${c:,.0f}' for c in copays)}): one row may "
+                "hold two services"
+            )
     if percents:
         cost.coinsurance = percents[0]
-        if len(set(percents)) > 1:
+        if len(percents) > 1:
             cost.notes.append(
                 f"more than one coinsurance ({', '.join(f'{p:g}%' for p in percents)})"
             )
@@ -1107,7 +1122,7 @@ def _read_questions(
     chart = _find_chart_columns(page, words)
     if chart is not None:
         bottom = min(bottom, min(w["top"] for w in words if w["top"] >= chart.header_bottom - 40))
-    rows, _ = _read_rows(words, cols, cols.header_bottom, bottom, number)
+    rows, _ = _read_rows(words, cols, cols.header_bottom, bottom, number, page)
     for row in rows:
         question = row.cells.get("service", "")
         answer = row.cells.get("answer", "")
