@@ -13,8 +13,10 @@ from paritykit.synth.sbc import sample_sbc_specs, write_sample_sbc, write_sbc_pd
 def sbc_corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Each sample plan's SBC PDF (and ``scanned``, an image-only SBC), by name."""
     folder = tmp_path_factory.mktemp("sbc")
-    paths = {name: write_sbc_pdf(spec, folder / f"{name}.pdf")
-             for name, spec in sample_sbc_specs().items()}  # fmt: skip
+    paths = {
+        name: write_sbc_pdf(spec, folder / f"{name}.pdf")
+        for name, spec in sample_sbc_specs().items()
+    }
     paths["scanned"] = write_sample_sbc(folder / "scanned.pdf", scanned=True)
     return paths
 

@@ -156,15 +156,23 @@ def _expected_levels(spec: SbcSpec, row: SbcRow, cost: Cost, kind: str) -> dict[
 
 def test_wording_not_fully_understood_is_flagged(sbc_reads: dict) -> None:
     b = sbc_reads["silver_2020"].benefits
-    imaging = b[(b[C.BENEFIT] == "Imaging (CT/PET scans, MRIs)")
-                & (b[C.CLASSIFICATION] == "outpatient_in_network")]  # fmt: skip
+    imaging = b[
+        (b[C.BENEFIT] == "Imaging (CT/PET scans, MRIs)")
+        & (b[C.CLASSIFICATION] == "outpatient_in_network")
+    ]
     assert imaging["source_text"].str.contains("Deductible then 20% coinsurance").all()
     assert imaging[NEEDS_REVIEW].all()
     drugs = b[b[C.CLASSIFICATION] == "prescription_drugs"]
     assert drugs[NEEDS_REVIEW].all() and set(drugs[C.SUB_CLASSIFICATION]) == {
-        "tier_1", "tier_2", "tier_3"}  # fmt: skip
-    pcp = b[(b[C.BENEFIT].str.startswith("Primary care")) & (b[C.REQUIREMENT_TYPE] == "copay")
-            & (b[C.CLASSIFICATION] == "outpatient_in_network")]  # fmt: skip
+        "tier_1",
+        "tier_2",
+        "tier_3",
+    }
+    pcp = b[
+        (b[C.BENEFIT].str.startswith("Primary care"))
+        & (b[C.REQUIREMENT_TYPE] == "copay")
+        & (b[C.CLASSIFICATION] == "outpatient_in_network")
+    ]
     assert not pcp[NEEDS_REVIEW].any()  # "$25 copay/visit; deductible does not apply" is clear
     classic = sbc_reads["classic_2012"].entries
     no_charge = classic[classic["cost_text"] == "No charge after deductible"].iloc[0]
@@ -180,7 +188,9 @@ def test_separate_mhsud_deductible_and_mhsud_only_visit_limit(sbc_reads: dict) -
     limits = silver[silver[C.REQUIREMENT_TYPE] == "visit_limit"]
     outpatient = limits[limits[C.CLASSIFICATION] == "outpatient_in_network"]
     assert dict(zip(outpatient[C.BENEFIT], outpatient[C.LEVEL], strict=True)) == {
-        "Outpatient services": 20.0, "Home health care": 60.0}  # fmt: skip
+        "Outpatient services": 20.0,
+        "Home health care": 60.0,
+    }
 
 
 def test_a_row_split_across_pages_keeps_its_limitations(sbc_reads: dict) -> None:

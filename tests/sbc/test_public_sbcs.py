@@ -14,11 +14,13 @@ from paritykit import columns as C
 from paritykit.load.sbc import read_sbc
 
 SHA256 = {
-    "cms_sample_completed_sbc_2025.pdf":
-        "863bf56fdf99f7f9493d6c9a8a988685348f5f2200b8655bcc92484a111f079c",
-    "cms_sample_completed_sbc_2012.pdf":
-        "d08893d3f5879b152ed23d38f190733d9a476086920e4131d0b669395b29077a",
-}  # fmt: skip
+    "cms_sample_completed_sbc_2025.pdf": (
+        "863bf56fdf99f7f9493d6c9a8a988685348f5f2200b8655bcc92484a111f079c"
+    ),
+    "cms_sample_completed_sbc_2012.pdf": (
+        "d08893d3f5879b152ed23d38f190733d9a476086920e4131d0b669395b29077a"
+    ),
+}
 
 
 @pytest.fixture(scope="module")
@@ -86,9 +88,12 @@ def test_cms_2025_sample(reads) -> None:
     assert mh["needs_review"]  # "$35 copay/office visit and 20% coinsurance for other ..."
     inpatient = _cell(read, "Inpatient services", "least")
     assert (inpatient[C.SIDE], inpatient[C.CLASSIFICATION]) == ("mhsud", "inpatient_in_network")
-    drugs = {"Generic drugs (Tier 1)": ("copay", 10), "Preferred brand drugs (Tier 2)": (
-        "copay", 30), "Non-preferred brand drugs (Tier 3)": ("coinsurance", 40),
-        "Specialty drugs (Tier 4)": ("coinsurance", 50)}  # fmt: skip
+    drugs = {
+        "Generic drugs (Tier 1)": ("copay", 10),
+        "Preferred brand drugs (Tier 2)": ("copay", 30),
+        "Non-preferred brand drugs (Tier 3)": ("coinsurance", 40),
+        "Specialty drugs (Tier 4)": ("coinsurance", 50),
+    }
     b = read.benefits
     for service, (requirement, level) in drugs.items():
         rows = b[(b[C.BENEFIT] == service) & (b[C.REQUIREMENT_TYPE] == requirement)]
@@ -111,7 +116,10 @@ def test_cms_2012_sample(reads) -> None:
     assert read.plan_name == "Insurance Company 1: Plan Option 1"
     assert read.coverage_period == "01/01/2013 – 12/31/2013"
     assert (read.coverage_for, read.plan_type, read.template) == (
-        "Individual + Spouse", "PPO", "2012")  # fmt: skip
+        "Individual + Spouse",
+        "PPO",
+        "2012",
+    )
     costs = read.plan_costs.set_index(["cost", "network", "unit"])["amount"].to_dict()
     assert costs[("deductible", "both", "individual")] == 500
     assert costs[("out_of_pocket_max", "in", "family")] == 5000

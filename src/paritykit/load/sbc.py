@@ -127,9 +127,21 @@ _PA_NEGATED = re.compile(
     re.I,
 )
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-}  # fmt: skip
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+}
 _LIMIT = re.compile(
     r"(?<![-\d])\b(\d{1,4}|" + "|".join(_NUMBER_WORDS) + r")\s+(visits?|days?)\b(?![\s-]*supply)",
     re.I,
@@ -855,12 +867,25 @@ class _Problems:
         self.file = file
         self.rows: list[dict[str, object]] = []
 
-    def add(self, problem: str, action: str, *, page: int | None = None,
-            row: int | None = None, text: str | None = None) -> None:  # fmt: skip
+    def add(
+        self,
+        problem: str,
+        action: str,
+        *,
+        page: int | None = None,
+        row: int | None = None,
+        text: str | None = None,
+    ) -> None:
         self.rows.append(
-            {"file": self.file, "page": page, "row": row, "text": text, "problem": problem,
-             "action": action}
-        )  # fmt: skip
+            {
+                "file": self.file,
+                "page": page,
+                "row": row,
+                "text": text,
+                "problem": problem,
+                "action": action,
+            }
+        )
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=list(PROBLEM_COLUMNS)).astype(
@@ -896,8 +921,9 @@ def _header_facts(text: str) -> dict[str, str | None]:
     facts: dict[str, str | None] = {}
     m = re.search(r"Coverage\s+Period:?\s*([0-9/.\-]+\s*[–—-]\s*[0-9/.\-]+)", text, re.I)
     facts["coverage_period"] = _clean(m.group(1)) if m else None
-    m = re.search(r"Coverage\s+for:?\s*(.+?)\s*\|\s*Plan\s+Type:?\s*([A-Za-z/ -]+?)\s*$",
-                  text, re.I | re.M)  # fmt: skip
+    m = re.search(
+        r"Coverage\s+for:?\s*(.+?)\s*\|\s*Plan\s+Type:?\s*([A-Za-z/ -]+?)\s*$", text, re.I | re.M
+    )
     facts["coverage_for"] = _clean(m.group(1)) if m else None
     facts["plan_type"] = _clean(m.group(2)) if m else None
     if re.search(r"What\s+You\s+Pay\s+for\s+Covered\s+Services", text, re.I):
@@ -908,8 +934,9 @@ def _header_facts(text: str) -> dict[str, str | None]:
         facts["template"] = None
     name = None
     for line in text.splitlines()[:6]:
-        line = re.sub(r"Summary\s+of\s+Benefits\s+and\s+Coverage:?.*?(Services|Costs)", " ",
-                      line, flags=re.I)  # fmt: skip
+        line = re.sub(
+            r"Summary\s+of\s+Benefits\s+and\s+Coverage:?.*?(Services|Costs)", " ", line, flags=re.I
+        )
         line = re.sub(r"Coverage\s+(Period|for):.*$", " ", line, flags=re.I)
         line = _clean(line).strip(":|- ")
         if line and not re.match(r"(coverage examples|the summary|this is only)", line, re.I):
@@ -932,12 +959,24 @@ def _plan_costs(answer: str, cost: str, page: int) -> list[dict[str, object]]:
         network = "out" if n > 0 else ("both" if len(segments) == 1 else "in")
         if len(segments) == 1 and _OUT_OF_NETWORK.search(segment):
             network = "out"
-        for m in re.finditer(_MONEY + r"\s*(?:/|per)?\s*(individual|person|self|single|"
-                             r"member|employee|family)?", segment, re.I):  # fmt: skip
+        for m in re.finditer(
+            _MONEY + r"\s*(?:/|per)?\s*(individual|person|self|single|"
+            r"member|employee|family)?",
+            segment,
+            re.I,
+        ):
             unit = (m.group(3) or "individual").lower()
             unit = "family" if unit == "family" else "individual"
-            out.append({"cost": cost, "network": network, "unit": unit, "amount": _money(m),
-                        "page": page, "text": _clean(answer)})  # fmt: skip
+            out.append(
+                {
+                    "cost": cost,
+                    "network": network,
+                    "unit": unit,
+                    "amount": _money(m),
+                    "page": page,
+                    "text": _clean(answer),
+                }
+            )
     return out
 
 
@@ -946,8 +985,9 @@ def _specific_deductibles(answer: str) -> list[tuple[float, str]]:
     if re.match(r"\s*no\b", answer, re.I):
         return []
     found = []
-    for m in re.finditer(_MONEY + r"\s+(?:deductible\s+)?(?:for|on)\s+(.+?)(?=\s+and\s+\$|[.;]|$)",
-                         answer, re.I):  # fmt: skip
+    for m in re.finditer(
+        _MONEY + r"\s+(?:deductible\s+)?(?:for|on)\s+(.+?)(?=\s+and\s+\$|[.;]|$)", answer, re.I
+    ):
         found.append((_money(m), _clean(m.group(3))))
     return found
 
@@ -1158,8 +1198,10 @@ def _build(
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     kinds = [_network_kind(label) for label in labels]
     n_in = kinds.count("in")
-    tiers = [_tier_name(label, i) if kind == "in" and n_in > 1 else None
-             for i, (label, kind) in enumerate(zip(labels, kinds, strict=True))]  # fmt: skip
+    tiers = [
+        _tier_name(label, i) if kind == "in" and n_in > 1 else None
+        for i, (label, kind) in enumerate(zip(labels, kinds, strict=True))
+    ]
     mh_deductible = [(a, w, p) for a, w, p in specific if _MHSUD.search(w)]
     drug_deductible = [
         (a, w, p) for a, w, p in specific if _DRUGS.search(w) and not _MHSUD.search(w)
@@ -1237,16 +1279,28 @@ def _build(
             review = bool(notes) and status in ("in_benefits", "not_covered")
             entries.append(
                 {
-                    "file": file, "page": page, "row": index, "event": event,
-                    "service": service, "network": label, "cost_text": text,
-                    "limitations": limitations, C.CLASSIFICATION: classification,
-                    C.SUB_CLASSIFICATION: sub, C.SIDE: side, "status": status,
-                    "copay": cost.copay, "coinsurance": cost.coinsurance,
-                    "deductible": deductible, "visit_limit": visits, "day_limit": days,
-                    PRIOR_AUTHORIZATION: prior, NEEDS_REVIEW: review or status == "not_covered",
+                    "file": file,
+                    "page": page,
+                    "row": index,
+                    "event": event,
+                    "service": service,
+                    "network": label,
+                    "cost_text": text,
+                    "limitations": limitations,
+                    C.CLASSIFICATION: classification,
+                    C.SUB_CLASSIFICATION: sub,
+                    C.SIDE: side,
+                    "status": status,
+                    "copay": cost.copay,
+                    "coinsurance": cost.coinsurance,
+                    "deductible": deductible,
+                    "visit_limit": visits,
+                    "day_limit": days,
+                    PRIOR_AUTHORIZATION: prior,
+                    NEEDS_REVIEW: review or status == "not_covered",
                     REVIEW_NOTE: "; ".join(notes) or None,
                 }
-            )  # fmt: skip
+            )
             if status != "in_benefits":
                 continue
             key = (classification, sub or "", side)
@@ -1256,12 +1310,19 @@ def _build(
                 name = f"{benefit} ({_event_short(event) or f'row {index}'})"
             used_names[(*key, benefit.lower())] = count + 1
             base = {
-                C.PLAN_ID: plan_id, C.COVERAGE_UNIT: vocab.COVERAGE_UNIT_DEFAULT,
-                C.CLASSIFICATION: classification, C.SUB_CLASSIFICATION: sub, C.SIDE: side,
-                C.BENEFIT: name, C.PROJECTED_PAYMENTS: np.nan, C.ACCUMULATION: None,
-                SOURCE_PAGE: page, PRIOR_AUTHORIZATION: prior,
-                NEEDS_REVIEW: review, REVIEW_NOTE: "; ".join(notes) or None,
-            }  # fmt: skip
+                C.PLAN_ID: plan_id,
+                C.COVERAGE_UNIT: vocab.COVERAGE_UNIT_DEFAULT,
+                C.CLASSIFICATION: classification,
+                C.SUB_CLASSIFICATION: sub,
+                C.SIDE: side,
+                C.BENEFIT: name,
+                C.PROJECTED_PAYMENTS: np.nan,
+                C.ACCUMULATION: None,
+                SOURCE_PAGE: page,
+                PRIOR_AUTHORIZATION: prior,
+                NEEDS_REVIEW: review,
+                REVIEW_NOTE: "; ".join(notes) or None,
+            }
             cell_text = f"{service}: {text}"
             levels: list[tuple[str, float, str, str | None]] = []
             if cost.copay is not None and (cost.copay > 0 or cost.coinsurance is None):
@@ -1311,10 +1372,15 @@ def _build(
                             REVIEW_NOTE: _join(side_base[REVIEW_NOTE], why),
                         }
                     benefit_rows.append(
-                        {**side_base, **extra, C.REQUIREMENT_TYPE: requirement,
-                         C.LEVEL: float(level), C.ACCUMULATION: accumulation,
-                         SOURCE_TEXT: _clean(source_text)}
-                    )  # fmt: skip
+                        {
+                            **side_base,
+                            **extra,
+                            C.REQUIREMENT_TYPE: requirement,
+                            C.LEVEL: float(level),
+                            C.ACCUMULATION: accumulation,
+                            SOURCE_TEXT: _clean(source_text),
+                        }
+                    )
     entry_frame = pd.DataFrame(entries, columns=list(ENTRY_COLUMNS))
     benefits = pd.DataFrame(benefit_rows, columns=[*C.BENEFITS_COLUMNS, *SBC_EXTRA_COLUMNS])
     benefits[C.LEVEL] = benefits[C.LEVEL].astype("float64")
@@ -1376,12 +1442,15 @@ def _nqtls(entries: pd.DataFrame, plan_id: str, file: str) -> pd.DataFrame:
         page_text = ", ".join(str(p) for p in pages)
         records.append(
             {
-                C.PLAN_ID: plan_id, C.CLASSIFICATION: classification, C.SIDE: side,
-                C.NQTL_TYPE: "prior_authorization", C.APPLIES: True,
+                C.PLAN_ID: plan_id,
+                C.CLASSIFICATION: classification,
+                C.SIDE: side,
+                C.NQTL_TYPE: "prior_authorization",
+                C.APPLIES: True,
                 C.SCOPE: "; ".join(services),
                 C.NQTL_SOURCE: f"SBC {file} p. {page_text} (as written): {text}"[:500],
             }
-        )  # fmt: skip
+        )
     if not records:
         return pd.DataFrame(columns=[*C.NQTL_COLUMNS, C.SOURCE_ROW])
     return read_nqtls(pd.DataFrame(records))
@@ -1521,8 +1590,18 @@ def write_sbc_workbook(reads: list[SbcRead], path: str | os.PathLike[str]) -> Pa
     review.freeze_panes = "A2"
 
     plan = book.create_sheet("SBC plan")
-    plan.append(["file", "plan_id", "plan name", "coverage period", "coverage for", "plan type",
-                 "template", "pages"])  # fmt: skip
+    plan.append(
+        [
+            "file",
+            "plan_id",
+            "plan name",
+            "coverage period",
+            "coverage for",
+            "plan type",
+            "template",
+            "pages",
+        ]
+    )
     ids = [read.plan_id for read in reads]
     for read, pid in zip(reads, ids, strict=True):
         shown = f"{pid} ({read.source})" if ids.count(pid) > 1 else pid
