@@ -1029,7 +1029,7 @@ def read_sbc(path: str | os.PathLike[str], *, plan_id: str | None = None) -> Sbc
     ('Example Health Co: Silver PPO 2500', '01/01/2026 – 12/31/2026')
     >>> row = sbc.benefits.query("benefit == 'Specialist visit' and "
     ...                          "classification == 'outpatient_in_network'").iloc[0]
-    >>> row["requirement_type"], row["level"], row["source_page"]
+    >>> row["requirement_type"], float(row["level"]), int(row["source_page"])
     ('copay', 50.0, 2)
     """
     path = Path(path)
