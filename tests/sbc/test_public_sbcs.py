@@ -138,6 +138,12 @@ def test_cms_2012_sample(reads) -> None:
         cell = _cell(read, service, "You Use a Participating")
         assert (_num(cell["copay"]), _num(cell["coinsurance"])) == (copay, coins), service
         assert _cell(read, service, "Non-")["coinsurance"] == oon, service
+    # The chart has no borders between these rows: they are told apart by the service names.
+    surgeon = read.entries[read.entries["service"] == "Physician/surgeon fees"].iloc[0]
+    assert (surgeon[C.CLASSIFICATION], surgeon["coinsurance"]) == ("outpatient_in_network", 20)
+    er = _cell(read, "Emergency room services", "You Use a Participating")
+    assert (er[C.CLASSIFICATION], er["coinsurance"]) == ("emergency", 20)
+    assert read.entries["row"].nunique() == 31  # the chart's 31 services
     sud = _cell(read, "Substance use disorder inpatient services", "You Use a Participating")
     assert (sud[C.SIDE], sud[C.CLASSIFICATION]) == ("mhsud", "inpatient_in_network")
     # Nothing is dropped silently: every chart cell is read, listed or flagged.

@@ -383,6 +383,34 @@ def _column_blocks(words: list[dict[str, Any]], rules: list[float] | None = None
     return blocks
 
 
+#: How the template's service names begin: a line beginning so (with a capital letter) starts a
+#: new row, also where the chart has no borders between rows.
+_SERVICE_START = re.compile(
+    r"^(?:primary\s+care|specialist\s+visit|other\s+practitioner|preventive\s+care|"
+    r"diagnostic\s+test|imaging|generic\s+drugs|preferred\s+brand|non-preferred\s+brand|"
+    r"specialty\s+drugs|facility\s+fee|physician/surgeon|emergency\s+room|emergency\s+medical|"
+    r"urgent\s+care|mental/behavioral|substance\s+use\s+disorder|outpatient\s+services|"
+    r"inpatient\s+services|office\s+visits|childbirth|prenatal|delivery\s+and|home\s+health|"
+    r"rehabilitation\s+services|habilitation\s+services|skilled\s+nursing|durable\s+medical|"
+    r"hospice)",
+    re.I,
+)
+
+
+def _split_services(blocks: list[_Block]) -> list[_Block]:
+    """Split a block of service lines where a line begins a new template service name."""
+    out: list[_Block] = []
+    for block in blocks:
+        current: list[_Line] = []
+        for line in block.lines:
+            if current and line.text[:1].isupper() and _SERVICE_START.match(line.text):
+                out.append(_Block(current[0].top, max(x.bottom for x in current), current))
+                current = []
+            current.append(line)
+        out.append(_Block(current[0].top, max(x.bottom for x in current), current))
+    return out
+
+
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
 
@@ -594,7 +622,7 @@ def _read_rows(
             return []
         return _rules(page, cols.bounds[cols.names.index(name)], top, bottom, by_col[name])
 
-    keys = _column_blocks(by_col["service"], rules("service"))
+    keys = _split_services(_column_blocks(by_col["service"], rules("service")))
     rows = [_ChartRow(page_no, b.top, {"service": b.text}, {page_no}) for b in keys]
     carry: dict[str, list[str]] = {}
     if "event" in by_col and keys:
@@ -617,7 +645,7 @@ def _read_rows(
                 carry.setdefault(name, []).append(block.text)
                 continue
             overlaps = [_overlap(block.top, block.bottom, k.top, k.bottom) for k in keys]
-            if name == "limitations" and sum(o > 0 for o in overlaps) > 1:
+            if sum(o > 0 for o in overlaps) > 1 and len(block.lines) > 1:
                 # Text running past one row (a merged cell, or cells without borders between
                 # them): each line goes to the row beside it.
                 for line in block.lines:
