@@ -143,7 +143,7 @@ def test_cms_2012_sample(reads) -> None:
     assert (surgeon[C.CLASSIFICATION], surgeon["coinsurance"]) == ("outpatient_in_network", 20)
     er = _cell(read, "Emergency room services", "You Use a Participating")
     assert (er[C.CLASSIFICATION], er["coinsurance"]) == ("emergency", 20)
-    assert read.entries["row"].nunique() == 31  # the chart's 31 services
+    assert read.entries["row"].nunique() == 32  # the chart lists 6 + 11 + 15 services (pages 2-4)
     sud = _cell(read, "Substance use disorder inpatient services", "You Use a Participating")
     assert (sud[C.SIDE], sud[C.CLASSIFICATION]) == ("mhsud", "inpatient_in_network")
     # Nothing is dropped silently: every chart cell is read, listed or flagged.
