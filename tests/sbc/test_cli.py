@@ -143,3 +143,14 @@ def test_report_from_an_sbc(sbc_corpus, tmp_path) -> None:
 def test_report_needs_benefits_or_sbc(tmp_path) -> None:
     result = CliRunner().invoke(cli, ["report", "--plan", "p.yaml", "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "--benefits or --sbc" in result.output
+
+
+def test_synth_sbc_writes_a_readable_sample(tmp_path) -> None:
+    import paritykit as pk
+
+    out = tmp_path / "demo.pdf"
+    result = _run("synth", "sbc", "--out", str(out), "--layout", "classic_2012")
+    assert result.exit_code == 0, result.output
+    assert pk.read_sbc(out).plan_name == "Sample Mutual Insurance: Classic Plan"
+    bad = CliRunner().invoke(cli, ["synth", "sbc", "--out", str(tmp_path / "x.txt")])
+    assert bad.exit_code == 2 and ".pdf" in bad.output

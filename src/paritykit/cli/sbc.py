@@ -74,3 +74,33 @@ def command(pdfs: tuple[Path, ...], out: Path, plan_id: str | None) -> None:
             f"{len(skipped)} of {len(pdfs)} PDF(s) could not be read: "
             + ", ".join(str(p) for p, _ in skipped)
         )
+
+
+@click.command("sbc")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the SBC (.pdf).",
+)
+@click.option(
+    "--layout",
+    type=click.Choice(["silver_2020", "classic_2012", "tiered_2020"]),
+    default="silver_2020",
+    show_default=True,
+    help="Which fictional plan: the 2020 template, the 2012 template, or three network tiers.",
+)
+@click.option("--scanned", is_flag=True, help="Write pictures of pages only (no text layer).")
+def synth_sbc_command(out: Path, layout: str, scanned: bool) -> None:
+    """Write a fictional plan's Summary of Benefits and Coverage as a PDF.
+
+    The plan is made up; its SBC follows the federal template's layout, so paritykit sbc can
+    read it. --scanned writes an image-only PDF, which paritykit sbc refuses (no text layer).
+    """
+    from paritykit.synth.sbc import write_sample_sbc
+
+    if out.suffix.lower() != ".pdf":
+        raise click.BadParameter("an SBC is a PDF: give a path ending in .pdf", param_hint="--out")
+    written = write_sample_sbc(out, layout, scanned=scanned)
+    click.echo(f"Wrote {written} ({'scanned, ' if scanned else ''}fictional plan {layout})")
