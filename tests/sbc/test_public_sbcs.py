@@ -103,6 +103,8 @@ def test_cms_2025_sample(reads) -> None:
     limits = b[b[C.REQUIREMENT_TYPE] == "visit_limit"]
     assert set(limits[C.BENEFIT]) >= {"Home health care", "Skilled nursing care"}
     assert limits[C.LEVEL].eq(60).all()  # "60 visits/year", "60 visits/calendar year"
+    hospice = _cell(read, "Hospice services", "least")
+    assert hospice[C.CLASSIFICATION] == "inpatient_in_network" and hospice["needs_review"]
     pa = set(read.nqtls[C.SCOPE].str.split("; ").explode())
     assert {"Specialist visit", "Facility fee (e.g., hospital room)", "Hospice services"} <= pa
     assert "Preventive care/screening/immunization" not in pa

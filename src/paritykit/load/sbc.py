@@ -512,10 +512,7 @@ def _find_chart_columns(page: Any, words: list[dict[str, Any]]) -> _Columns | No
     if not groups:
         return None
     if limits:  # words of the limitations header sit in its own column
-        lim_right = max(w["x1"] for w in header if w["x0"] >= lim_x0 - 1)
-        lim_words = [w for w in header if w["x0"] >= lim_x0 - 1]
-        lim_x0 = min(w["x0"] for w in lim_words)
-        del lim_right
+        lim_x0 = min(w["x0"] for w in header if w["x0"] >= lim_x0 - 1)
     edges = _vertical_edges(page, header[0]["top"] if header else 0, page.height)
     left = 0.0
     names = ["event", "service"]
@@ -787,9 +784,11 @@ def _setting(service: str, event: str) -> tuple[str, list[str]]:
         notes.append("inpatient or outpatient depends on the plan's terms: check")
     if re.search(r"outpatient|office", service, re.I):
         return "outpatient", notes
-    if _INPATIENT.search(service) or re.search(r"hospital\s+stay", event, re.I):
-        if re.search(r"hospice", service, re.I):
-            return "inpatient", notes
+    if (
+        _INPATIENT.search(service)
+        or re.search(r"hospice", service, re.I)
+        or re.search(r"hospital\s+stay", event, re.I)
+    ):
         return "inpatient", notes
     if re.search(r"urgent\s+care", service, re.I):
         notes.append("urgent care read as outpatient (some plans classify it as emergency)")
