@@ -60,6 +60,8 @@ _EXPORTS: dict[str, str] = {
     "read_nqtls": "paritykit.load.nqtl",
     "PlanFacts": "paritykit.load.plan_facts",
     "read_plan_facts": "paritykit.load.plan_facts",
+    "SbcRead": "paritykit.load.sbc",
+    "read_sbc": "paritykit.load.sbc",
     "TcPuf": "paritykit.load.tc_puf",
     "read_tc_puf": "paritykit.load.tc_puf",
     "Remittances": "paritykit.load.x12",
@@ -131,6 +133,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from paritykit.load.claims import ColumnMap, load_column_map, scan_claims
     from paritykit.load.nqtl import read_comparative_analysis, read_nqtls
     from paritykit.load.plan_facts import PlanFacts, read_plan_facts
+    from paritykit.load.sbc import SbcRead, read_sbc
     from paritykit.load.tc_puf import TcPuf, read_tc_puf
     from paritykit.load.x12 import Remittances, read_835
     from paritykit.report import EvidencePack, build_evidence_pack

@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paritykit.cli.qtl",
     "paritykit.cli.nqtl",
     "paritykit.cli.template",
+    "paritykit.cli.sbc",
     "paritykit.cli.synth",
     "paritykit.cli.report",
     "paritykit.cli.issuers",

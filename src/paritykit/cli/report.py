@@ -16,9 +16,17 @@ __all__ = ["command"]
 @click.option(
     "--benefits",
     "benefits",
-    required=True,
+    default=None,
     type=click.Path(path_type=Path),
     help="Benefits table (.xlsx, .csv, .parquet) in the benefits data contract.",
+)
+@click.option(
+    "--sbc",
+    "sbc",
+    default=None,
+    type=click.Path(path_type=Path),
+    help="Instead of --benefits: the plan's Summary of Benefits and Coverage (PDF), read as "
+    "paritykit sbc reads it (check its rows with paritykit sbc first).",
 )
 @click.option(
     "--plan",
@@ -76,7 +84,8 @@ __all__ = ["command"]
     help="Multiple-comparison correction across cells.",
 )
 def command(
-    benefits: Path,
+    benefits: Path | None,
+    sbc: Path | None,
     plan: Path,
     claims: Path | None,
     nqtls: Path | None,
@@ -96,11 +105,22 @@ def command(
     """
     from paritykit.report import build_evidence_pack
 
+    if (benefits is None) == (sbc is None):
+        raise click.UsageError("give the plan's benefits with --benefits or --sbc (one of them)")
+    source: object = benefits
+    if sbc is not None:
+        from paritykit.report import PACK_NAMES
+        from paritykit.safety import refuse_inputs_as_outputs
+
+        refuse_inputs_as_outputs({"--out": out}, [sbc], folder_writes=PACK_NAMES)
+        source, sbc_nqtls = _read_sbc(sbc)
+        if nqtls is None and len(sbc_nqtls):
+            nqtls = sbc_nqtls
     click.echo(
         "Building the evidence pack (load, validate, classify, aggregate, test)...", err=True
     )
     pack = build_evidence_pack(
-        benefits,
+        source,
         plan=plan,
         claims=claims,
         nqtls=nqtls,
@@ -114,3 +134,22 @@ def command(
         else None,
     )
     click.echo(pack.summary())
+
+
+def _read_sbc(path: Path) -> tuple[object, object]:
+    """The benefits (contract columns) and prior-authorization NQTLs read from an SBC."""
+    from paritykit import columns as C
+    from paritykit.load.sbc import read_sbc
+
+    read = read_sbc(path)
+    click.echo(read.summary(), err=True)
+    n_review = int(read.benefits["needs_review"].sum())
+    if n_review:
+        click.echo(
+            f"Warning: {n_review} row(s) read from {path.name} need review; the report uses them "
+            f"as read. Check them: paritykit sbc {path.name} --out benefits.xlsx",
+            err=True,
+        )
+    benefits = read.benefits[list(C.BENEFITS_COLUMNS)].copy()
+    benefits.attrs["source"] = str(path)
+    return benefits, read.nqtls

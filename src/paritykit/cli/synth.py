@@ -52,6 +52,10 @@ from paritykit.cli.synth_claims import claims_command  # noqa: E402  (issue 3)
 
 command.add_command(claims_command, "claims")
 
+from paritykit.cli.sbc import synth_sbc_command  # noqa: E402  (issue 15)
+
+command.add_command(synth_sbc_command, "sbc")
+
 
 @command.command("remittances")
 @click.option(
