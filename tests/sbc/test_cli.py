@@ -118,17 +118,10 @@ def test_report_from_an_sbc(sbc_corpus, tmp_path) -> None:
             "2026-03-01",
         ],
     )
-    if result.exit_code != 0 and "projected payments are required" in result.output:
-        pytest.xfail(
-            "read_benefits still requires projected payments on M/S rows; the payment-free "
-            "screening (issue 15, item 2) makes them optional"
-        )
     assert result.exit_code == 0, result.output
     assert (out / "evidence.xlsx").exists() and (out / "manifest.json").exists()
     benefits = pk.read_sbc(sbc_corpus["silver_2020"]).benefits[list(C.BENEFITS_COLUMNS)]
     determinations = pk.quantitative_test(benefits).to_frame()
-    if "screening" not in determinations.columns:
-        pytest.xfail("the quantitative test has no 'screening' column yet (issue 15, item 2)")
     # MH/SUD outpatient visits are limited to 20 a year; the only M/S visit limit is 60 home
     # health visits. If that limit applies to less than two-thirds of M/S payments, MH/SUD may
     # have none (29 CFR 2590.712(c)(3)(i)(A)); if to more, 60 is the predominant level and 20 is
