@@ -571,6 +571,9 @@ def _follow(
     notes: list[str] = []
     for rec in events.to_dict("records"):
         event, day = rec[C.EVENT], _day(rec[C.EVENT_DATE])
+        if day > today:  # logged after the as-of day: not known yet on that day
+            notes.append(f"{event} on {day:%Y-%m-%d} is after the as-of date and not applied")
+            continue
         state[C.LAST_EVENT], state[C.LAST_EVENT_DATE] = event, pd.Timestamp(day)
         outcome = rec.get(C.OUTCOME)
         if event == "call":

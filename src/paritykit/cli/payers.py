@@ -36,6 +36,14 @@ CHART_STEM = "payer_denial_rates"
     help="Multiple-comparison correction across payers.",
 )
 @click.option(
+    "--log",
+    "log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The practice's appeal log (.csv or .xlsx; paritykit template appeal-log): adds the "
+    "'Appeal outcomes' sheet and appeal_outcomes.png.",
+)
+@click.option(
     "--no-suppress",
     is_flag=True,
     help="Show counts from 1 to 10 (internal use only; recorded in the Method sheet).",
@@ -48,13 +56,16 @@ def command(
     no_procedures: bool,
     alpha: float,
     correction: str,
+    log: Path | None,
     no_suppress: bool,
 ) -> None:
     """Compare payers' denials, payments and speed in a practice's remittances.
 
     REMITS are X12 835 files or folders of them; add billing-system CSV exports with
     --billing and --mapping. Writes payer_scorecard.xlsx (scorecard, procedure codes, denial
-    reasons, chart, method, provenance) and payer_denial_rates.png to --out. Counts from 1 to
+    reasons, chart, method, provenance) and payer_denial_rates.png to --out; with --log also an
+    'Appeal outcomes' sheet (overturn rates by payer, denial category and what the appeal
+    contained) and appeal_outcomes.png. Counts from 1 to
     10 are suppressed unless --no-suppress. Differences between payers are warning signs that
     call for an explanation, not proof of a parity violation. See docs/practices.md.
     """
@@ -65,8 +76,10 @@ def command(
     refuse_inputs_as_outputs(
         {"--out": out_dir},
         [*remits, *billing, mapping],
-        folder_writes=(WORKBOOK, f"{CHART_STEM}.png", PROBLEMS_FILE),
+        folder_writes=(WORKBOOK, f"{CHART_STEM}.png", "appeal_outcomes.png", PROBLEMS_FILE),
     )
+    if log is not None:
+        refuse_inputs_as_outputs({"--out": out_dir}, [log])
     click.echo("Reading remittances ...", err=True)
     inputs = read_inputs(remits, billing, mapping)
     for message in inputs.messages:
@@ -78,13 +91,31 @@ def command(
         alpha=alpha,
         correction=correction,  # type: ignore[arg-type]
     )
+    appeals = None
+    files = list(inputs.files)
+    if log is not None:
+        from paritykit.analysis.appeal_outcomes import appeal_outcomes
+        from paritykit.load.appeal_log import read_appeal_log
+
+        checked = read_appeal_log(log, claims=inputs.claims)
+        _report_log(checked)
+        appeals = appeal_outcomes(checked, alpha=alpha)
+        files.append((log, "appeal log"))
     command_line = "paritykit " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     written = write_payer_workbook(
         card,
         out_dir,
-        inputs=inputs.files,
+        inputs=files,
         suppress=not no_suppress,
         command=command_line,
+        appeals=appeals,
     )
     click.echo(card.summary())
     click.echo("Wrote " + ", ".join(str(p) for p in [*written, problems_file] if p))
+
+
+def _report_log(checked) -> None:  # type: ignore[no-untyped-def]
+    """Say on stderr how many log rows were kept and every row excluded, with its problem."""
+    click.echo(checked.summary().splitlines()[0], err=True)
+    for line in checked.problem_lines():
+        click.echo(f"  {line}", err=True)

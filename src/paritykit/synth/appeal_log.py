@@ -44,7 +44,7 @@ def synthetic_appeal_log(
         Random seed; the same seed and remittances give the same log.
     as_of : date, optional
         Nothing after this day is logged (appeals not decided by then stay pending). Default:
-        30 days after the last payment date.
+        the last payment date of the remittances.
     appeal_share : float
         Share of denied claims (other than duplicates) that are appealed.
 
@@ -67,7 +67,7 @@ def synthetic_appeal_log(
     end = (
         pd.Timestamp(as_of).date()
         if as_of is not None
-        else (pay.max() + pd.Timedelta(days=30)).date()
+        else pay.max().date()
     )
     denied = lines[lines[C.STATUS] == "denied"].assign(_pay=pay)
     claims = (
