@@ -30,7 +30,12 @@ import pandas as pd
 
 from paritykit import columns as C
 from paritykit.errors import ConfigurationError
-from paritykit.privacy import SMALL_CELL_THRESHOLD, Relation, row_sum_relations, suppress_small_cells
+from paritykit.privacy import (
+    SMALL_CELL_THRESHOLD,
+    Relation,
+    row_sum_relations,
+    suppress_small_cells,
+)
 from paritykit.stats.proportions import wilson_interval
 
 __all__ = [

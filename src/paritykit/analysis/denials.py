@@ -344,9 +344,7 @@ def open_denials(
                 ParityKitWarning,
                 stacklevel=2,
             )
-        events_by_claim = {
-            str(k): g for k, g in checked.events.groupby(C.CLAIM_ID, sort=False)
-        }
+        events_by_claim = {str(k): g for k, g in checked.events.groupby(C.CLAIM_ID, sort=False)}
     excluded: list[dict[str, object]] = []
     no_date = denied[C.DENIAL_NOTICE_DATE].isna()
     for key, group in denied[no_date].groupby([C.CLAIM_ID, C.PLAN_ID], sort=True):
@@ -448,8 +446,10 @@ def open_denials(
             )
             continue
         billed = pd.to_numeric(group[C.BILLED_AMOUNT], errors="coerce")
-        status_due = due if followed is None or followed[C.NEXT_DEADLINE] is None else (
-            followed[C.NEXT_DEADLINE]
+        status_due = (
+            due
+            if followed is None or followed[C.NEXT_DEADLINE] is None
+            else (followed[C.NEXT_DEADLINE])
         )
         rows.append(
             {

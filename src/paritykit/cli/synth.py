@@ -107,8 +107,7 @@ def remittances(out: Path, claims: int, seed: int, year: int, appeal_log: Path |
         log = synthetic_appeal_log(remits, seed=seed)
         _write_log(log, appeal_log)
         click.echo(
-            f"Wrote {appeal_log} ({len(log)} events for {log['claim_id'].nunique()} denied "
-            "claims)"
+            f"Wrote {appeal_log} ({len(log)} events for {log['claim_id'].nunique()} denied claims)"
         )
     stale = sorted(before - {p.name for p in files})
     if stale:

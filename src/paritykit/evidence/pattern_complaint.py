@@ -108,8 +108,7 @@ _ROUTES: Final[dict[str, tuple[str, tuple[str, ...], str]]] = {
     "chip": (
         "state_medicaid",
         ("cms",),
-        "CHIP managed care plans are overseen by the state agency, and the state's program by "
-        "CMS.",
+        "CHIP managed care plans are overseen by the state agency, and the state's program by CMS.",
     ),
 }
 #: The parity regulation cited, by plan type.
@@ -432,8 +431,8 @@ def pattern_complaint(
     """
     from paritykit.analysis.jurisdiction import NO_COMPLAINT_LETTER
     from paritykit.analysis.payers import ALL_PAYERS, payer_scorecard
-    from paritykit.evidence.payer_workbook import suppress_scorecard
     from paritykit.evidence.letters import render_template
+    from paritykit.evidence.payer_workbook import suppress_scorecard
     from paritykit.privacy import SUPPRESSED
     from paritykit.vocab import normalize_plan_type
 
@@ -547,20 +546,14 @@ def pattern_complaint(
         date=_us_date(prepared),
         regulator_lines=_address_lines(regulator),
         regulator_contact=_contact(regulator),
-        copies=[
-            {"name": c["name"], "contact": _contact(c)} for c in copies
-        ],
+        copies=[{"name": c["name"], "contact": _contact(c)} for c in copies],
         basis=basis,
         plan_type=plan_type,
         state=US_STATES.get(state, state) if state else "",
         rule=_PARITY_RULE[plan_type],
-        period=(
-            f"{_us_date(period[0])} to {_us_date(period[1])}" if period else "[the period]"
-        ),
+        period=(f"{_us_date(period[0])} to {_us_date(period[1])}" if period else "[the period]"),
         denial_period=(
-            f"{_us_date(denial_period[0])} to {_us_date(denial_period[1])}"
-            if denial_period
-            else ""
+            f"{_us_date(denial_period[0])} to {_us_date(denial_period[1])}" if denial_period else ""
         ),
         lines=_count(figures[C.CLAIM_LINES]),
         claims_n=_count(figures[C.CLAIMS]),
@@ -577,9 +570,7 @@ def pattern_complaint(
         ratio_low=_ratio(figures[C.RATE_RATIO_LOW]),
         ratio_high=_ratio(figures[C.RATE_RATIO_HIGH]),
         flagged=bool(figures[C.FLAGGED]),
-        higher=(
-            not _missing(figures[C.RATE_RATIO]) and float(figures[C.RATE_RATIO]) > 1
-        ),
+        higher=(not _missing(figures[C.RATE_RATIO]) and float(figures[C.RATE_RATIO]) > 1),
         reasons=[
             {"reason": r["reason"], "denied": _count(r[C.DENIED], r["_raw"])} for r in reasons
         ],

@@ -70,8 +70,8 @@ def read_appeal_log(
     >>> log = read_appeal_log(table)
     >>> log.events["event"].tolist(), log.excluded_rows
     (['appeal_filed', 'appeal_decided'], (3,))
-    >>> log.problem_lines()[0]
-    "<DataFrame>, row 3, column 'event' = 'apeal_filed': unknown event (did you mean 'appeal_filed'?); use one of call, resubmitted, appeal_filed, appeal_decided, external_review_requested, external_review_decided, complaint_filed"
+    >>> log.problem_lines()[0][:80]
+    "<DataFrame>, row 3, column 'event' = 'apeal_filed': unknown event (did you mean "
     """
     if isinstance(source, AppealLog):
         source = source.events.drop(columns=[C.SOURCE_ROW]).assign(

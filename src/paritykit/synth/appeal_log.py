@@ -64,11 +64,7 @@ def synthetic_appeal_log(
     lines = getattr(remittances, "truth", remittances)
     rng = np.random.default_rng(seed)
     pay = pd.to_datetime(lines[C.PAYMENT_DATE])
-    end = (
-        pd.Timestamp(as_of).date()
-        if as_of is not None
-        else pay.max().date()
-    )
+    end = pd.Timestamp(as_of).date() if as_of is not None else pay.max().date()
     denied = lines[lines[C.STATUS] == "denied"].assign(_pay=pay)
     claims = (
         denied.groupby([C.CLAIM_ID, C.PLAN_ID], sort=True)

@@ -166,7 +166,7 @@ def _date(value: Any) -> pd.Timestamp | None:
     return stamp.normalize()
 
 
-def _yes_no(value: Any) -> bool | None | str:
+def _yes_no(value: Any) -> bool | str | None:
     """True, False, None (empty) or the string "bad"."""
     token = vocab.normalize_token(_text(value))
     if token == "":
@@ -295,13 +295,17 @@ def validate_appeal_log(raw: RawTable, *, claims: Any = None) -> AppealLog:
                 f"an {event} row needs the decision's outcome",
                 C.OUTCOME,
                 rec[C.OUTCOME],
-                "write overturned, upheld or partial (a decision not yet made is no "
-                f"{event} row)",
+                f"write overturned, upheld or partial (a decision not yet made is no {event} row)",
             )
-        elif event in vocab.APPEAL_EVENTS and event not in vocab.DECISION_EVENTS and outcome in (
-            "overturned",
-            "upheld",
-            "partial",
+        elif (
+            event in vocab.APPEAL_EVENTS
+            and event not in vocab.DECISION_EVENTS
+            and outcome
+            in (
+                "overturned",
+                "upheld",
+                "partial",
+            )
         ):
             add(
                 row,
@@ -391,9 +395,7 @@ def validate_appeal_log(raw: RawTable, *, claims: Any = None) -> AppealLog:
                 "external_review_decided": (("external_review_requested",), None),
             }.get(event)
             if need is not None:
-                earlier = [
-                    o for e in need[0] for d, o in seen.get(e, []) if d <= day
-                ]
+                earlier = [o for e in need[0] for d, o in seen.get(e, []) if d <= day]
                 if need[1] is not None:
                     earlier = [o for o in earlier if o in need[1]]
                 if not earlier:
