@@ -44,7 +44,8 @@ def test_letter_numbers_equal_the_scorecard(lines, complaint) -> None:  # type: 
     assert (
         f"with {int(row['claim_lines']):,} claim lines" in text
         and f"It denied {int(row['denied']):,} of those lines: {row['denial_rate']:.1%} of them "
-        f"(95% interval {row['denial_rate_low']:.1%} to {row['denial_rate_high']:.1%})" in text
+        f"(95% interval {row['denial_rate_low']:.1%} to {row['denial_rate_high']:.1%})"
+        in text
     )
     assert (
         f"together denied {int(row['other_payers_denied']):,} of "

@@ -99,7 +99,7 @@ def command(
 
         checked = read_appeal_log(log, claims=inputs.claims)
         _report_log(checked)
-        appeals = appeal_outcomes(checked, alpha=alpha)
+        appeals = appeal_outcomes(checked, claims=inputs.claims, alpha=alpha)
         files.append((log, "appeal log"))
     command_line = "paritykit " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     written = write_payer_workbook(
