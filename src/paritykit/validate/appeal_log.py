@@ -105,7 +105,7 @@ class AppealLog:
             where = [str(rec["file"])]
             if rec["row"] is not None and not pd.isna(rec["row"]):
                 where.append(f"row {int(rec['row'])}")
-            if rec["column"]:
+            if isinstance(rec["column"], str) and rec["column"]:
                 cell = f"column '{rec['column']}'"
                 if rec["value"] is not None and not (
                     isinstance(rec["value"], float) and pd.isna(rec["value"])
