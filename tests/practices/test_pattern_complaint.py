@@ -130,3 +130,26 @@ def test_writes_letter_and_report(tmp_path, complaint) -> None:  # type: ignore[
     ]
     assert written[2].read_bytes()[:5] == b"%PDF-"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".paritykit-staging")]
+
+
+def test_small_payer_counts_are_withheld_in_words() -> None:
+    rows = []
+    for i in range(300):
+        payer = "SMALL PAYER" if i < 40 else "BIG PAYER"
+        denied = (i < 3) or (i >= 40 and i % 9 == 0)
+        rows.append(
+            {
+                "claim_id": f"C{i}",
+                "plan_id": payer,
+                "status": "denied" if denied else "paid",
+                "denial_reason": "50" if denied else None,
+                "procedure_code": "90837",
+                "service_date": pd.Timestamp("2024-02-01"),
+                "payment_date": pd.Timestamp("2024-03-01"),
+                "paid_amount": 0.0 if denied else 100.0,
+            }
+        )
+    letter = pattern_complaint(pd.DataFrame(rows), payer="SMALL PAYER", prepared_on=DAY).markdown
+    assert "It denied fewer than 11 of those lines; the rate is withheld" in letter
+    assert "suppressed of them" not in letter
+    assert "How much more often the payer denies is withheld" in letter
