@@ -13,6 +13,11 @@ decided the internal appeal) where the data has one; otherwise it is stated as "
 the final internal denial", never as a date counted from the first denial. A denial whose
 reasons are all duplicates (CARC 18, exact duplicate; B13, previously paid) gets the next step
 "check and resubmit" instead of an internal appeal.
+
+With the practice's appeal log (``log=``, :func:`paritykit.read_appeal_log`) each claim follows
+its events: an appeal filed shows when the plan's decision is due, an upheld appeal starts the
+four-month external-review window from its decision, decided claims leave the list, and every
+row says its next step.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ __all__ = [
     "NEXT_STEP_APPEAL",
     "NEXT_STEP_RESUBMIT",
     "OPEN_DENIAL_COLUMNS",
+    "OPEN_DENIAL_LOG_COLUMNS",
     "AppealPlanType",
     "OpenDenials",
     "next_step_for",
@@ -141,7 +147,9 @@ class OpenDenials:
     Attributes
     ----------
     table : pandas.DataFrame
-        :data:`OPEN_DENIAL_COLUMNS`, sorted by ``appeal_deadline`` then ``claim_id``.
+        :data:`OPEN_DENIAL_COLUMNS`, sorted by ``appeal_deadline`` then ``claim_id``; with an
+        appeal log, :data:`OPEN_DENIAL_LOG_COLUMNS` after ``next_step``, sorted by
+        ``next_deadline``.
     excluded : pandas.DataFrame
         Denied claims not listed, with ``claim_id``, ``plan_id`` and ``reason`` (no notice date;
         deadline already passed unless ``include_expired``).
