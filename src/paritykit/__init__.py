@@ -24,6 +24,8 @@ from paritykit.errors import (
 #: Public name -> the module that defines it (one place; ``__all__`` is derived from it).
 _EXPORTS: dict[str, str] = {
     "summarize_outcomes": "paritykit.aggregate.outcomes",
+    "AppealOutcomes": "paritykit.analysis.appeal_outcomes",
+    "appeal_outcomes": "paritykit.analysis.appeal_outcomes",
     "AppealDeadlines": "paritykit.analysis.appeals",
     "appeal_deadlines": "paritykit.analysis.appeals",
     "OpenDenials": "paritykit.analysis.denials",
@@ -49,6 +51,10 @@ _EXPORTS: dict[str, str] = {
     "load_rules": "paritykit.classify.rules",
     "AppealLetter": "paritykit.evidence.appeal_letter",
     "draft_appeal_letter": "paritykit.evidence.appeal_letter",
+    "PatternComplaint": "paritykit.evidence.pattern_complaint",
+    "pattern_complaint": "paritykit.evidence.pattern_complaint",
+    "AppealLog": "paritykit.load.appeal_log",
+    "read_appeal_log": "paritykit.load.appeal_log",
     "read_benefits": "paritykit.load.benefits",
     "BillingExport": "paritykit.load.billing",
     "BillingMapping": "paritykit.load.billing",
@@ -77,6 +83,7 @@ _EXPORTS: dict[str, str] = {
     "synthesize_claims": "paritykit.synth.claims",
     "sample_comparative_analysis": "paritykit.synth.nqtls",
     "sample_nqtls": "paritykit.synth.nqtls",
+    "synthetic_appeal_log": "paritykit.synth.appeal_log",
     "synthetic_remittances": "paritykit.synth.remittances",
     "write_835": "paritykit.synth.remittances",
     "ClaimsValidation": "paritykit.validate.claims",
@@ -113,6 +120,7 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from paritykit.aggregate.outcomes import summarize_outcomes
+    from paritykit.analysis.appeal_outcomes import AppealOutcomes, appeal_outcomes
     from paritykit.analysis.appeals import AppealDeadlines, appeal_deadlines
     from paritykit.analysis.denials import OpenDenials, open_denials
     from paritykit.analysis.issuers import IssuerDenials, issuer_denials
@@ -128,6 +136,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from paritykit.classify.claims import classify_claims
     from paritykit.classify.rules import RULES_VERSION, RuleSet, default_rules, load_rules
     from paritykit.evidence.appeal_letter import AppealLetter, draft_appeal_letter
+    from paritykit.evidence.pattern_complaint import PatternComplaint, pattern_complaint
+    from paritykit.load.appeal_log import AppealLog, read_appeal_log
     from paritykit.load.benefits import read_benefits
     from paritykit.load.billing import BillingExport, BillingMapping, read_billing_export
     from paritykit.load.claims import ColumnMap, load_column_map, scan_claims
@@ -143,6 +153,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
         disparity_model,
         stratified_test,
     )
+    from paritykit.synth.appeal_log import synthetic_appeal_log
     from paritykit.synth.claims import ClaimsDisparity, SyntheticClaims, synthesize_claims
     from paritykit.synth.nqtls import sample_comparative_analysis, sample_nqtls
     from paritykit.synth.remittances import synthetic_remittances, write_835

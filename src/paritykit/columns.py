@@ -491,3 +491,47 @@ FINAL_DENIAL_DATE = "final_denial_date"
 EXTERNAL_REVIEW_WINDOW = "external_review_window"
 #: What to do about a denial: an internal appeal, or "check and resubmit" for a duplicate.
 NEXT_STEP = "next_step"
+
+# --- practices: appeal log, outcomes and pattern complaints (issue 16) ---
+# Appeal log contract (one row per event about a denied claim: a call, an appeal, a decision).
+EVENT = "event"
+EVENT_DATE = "date"
+OUTCOME = "outcome"
+REPRESENTATIVE = "representative"
+REFERENCE_NUMBER = "reference_number"
+CLINICAL_DOCUMENTATION = "clinical_documentation"
+PROVIDER_LETTER = "provider_letter"
+PARITY_CITED = "parity_cited"
+NOTES = "notes"
+#: What an appeal contained (yes/no), in the order the outcome tables show them.
+APPEAL_CONTENTS: tuple[str, ...] = (CLINICAL_DOCUMENTATION, PROVIDER_LETTER, PARITY_CITED)
+APPEAL_LOG_REQUIRED: tuple[str, ...] = (CLAIM_ID, PLAN_ID, EVENT, EVENT_DATE)
+APPEAL_LOG_COLUMNS: tuple[str, ...] = (
+    CLAIM_ID,
+    PLAN_ID,
+    EVENT,
+    EVENT_DATE,
+    OUTCOME,
+    REPRESENTATIVE,
+    REFERENCE_NUMBER,
+    CLINICAL_DOCUMENTATION,
+    PROVIDER_LETTER,
+    PARITY_CITED,
+    NOTES,
+)
+# Open denials followed through the log (paritykit.open_denials(..., log=...)).
+APPEAL_STAGE = "appeal_stage"
+LAST_EVENT = "last_event"
+LAST_EVENT_DATE = "last_event_date"
+APPEAL_FILED_DATE = "appeal_filed_date"
+DECISION_DUE = "decision_due"
+NEXT_DEADLINE = "next_deadline"
+# Appeal outcomes (paritykit.appeal_outcomes): one row per grouping value.
+GROUP_VALUE = "group_value"
+APPEALS_DECIDED = "appeals_decided"
+OVERTURNED = "overturned"
+UPHELD = "upheld"
+OVERTURN_RATE_LOW = "overturn_rate_low"
+OVERTURN_RATE_HIGH = "overturn_rate_high"
+PUBLISHED_RATE = "published_rate"
+PUBLISHED_SOURCE = "published_source"

@@ -263,3 +263,38 @@ def normalize_plan_type(value: object, *, accept_group: bool = False) -> str:
         + ", ".join(names)
         + "."
     )
+
+
+# --- appeal log (issue 16) -------------------------------------------------------------------
+#: Events of the appeal log, in the order they normally happen to a denied claim.
+APPEAL_EVENTS: Final[tuple[str, ...]] = (
+    "call",
+    "resubmitted",
+    "appeal_filed",
+    "appeal_decided",
+    "external_review_requested",
+    "external_review_decided",
+    "complaint_filed",
+)
+#: Events that decide something; they carry an outcome other than ``pending``.
+DECISION_EVENTS: Final[tuple[str, ...]] = ("appeal_decided", "external_review_decided")
+#: Outcomes of an appeal or external review (``pending``: not decided yet).
+APPEAL_OUTCOMES: Final[tuple[str, ...]] = ("overturned", "upheld", "partial", "pending")
+#: Other spellings accepted for an outcome (after :func:`normalize_token`).
+APPEAL_OUTCOME_ALIASES: Final[dict[str, str]] = {
+    "overturn": "overturned",
+    "reversed": "overturned",
+    "approved": "overturned",
+    "won": "overturned",
+    "uphold": "upheld",
+    "denied": "upheld",
+    "lost": "upheld",
+    "partially_overturned": "partial",
+    "partly_overturned": "partial",
+    "open": "pending",
+    "waiting": "pending",
+}
+#: Yes/no cells of the appeal log (``clinical_documentation``, ``provider_letter``,
+#: ``parity_cited``), after :func:`normalize_token`.
+YES_VALUES: Final[tuple[str, ...]] = ("yes", "y", "true", "1", "x")
+NO_VALUES: Final[tuple[str, ...]] = ("no", "n", "false", "0")

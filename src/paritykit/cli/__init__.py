@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paritykit.cli.appeals",
     "paritykit.cli.appeal_letter",
     "paritykit.cli.request",
+    "paritykit.cli.complaint",
 )
 
 

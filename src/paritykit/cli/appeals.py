@@ -37,6 +37,25 @@ __all__ = ["command"]
 @click.option(
     "--include-expired", is_flag=True, help="Also list denials whose deadline has passed."
 )
+@click.option(
+    "--log",
+    "log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The practice's appeal log (.csv or .xlsx): each denial then follows its events "
+    "(decision due, external-review window, next step); decided claims leave the list.",
+)
+@click.option(
+    "--urgent",
+    is_flag=True,
+    help="With --log: urgent care (decisions within 72 hours; expedited external review).",
+)
+@click.option(
+    "--pre-service",
+    "pre_service",
+    is_flag=True,
+    help="With --log: pre-service claims (decisions within 30 days, not 60).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON records.")
 @click.option(
     "--out",
@@ -54,6 +73,9 @@ def command(
     grandfathered: bool,
     plan_appeal_days: int | None,
     include_expired: bool,
+    log: Path | None,
+    urgent: bool,
+    pre_service: bool,
     as_json: bool,
     out: Path | None,
 ) -> None:
@@ -67,7 +89,12 @@ def command(
     plan's notice. A passed deadline reads "passed on DATE (N days ago)". The external-review
     deadline is counted from a final_denial_date column when the data has one, else stated
     as "4 months after the final internal denial". Duplicate denials (CARC 18) get the next
-    step "check and resubmit". Not legal advice. See docs/practices.md.
+    step "check and resubmit". With --log (the practice's appeal log) each denial follows its
+    events: an appeal filed shows when the plan's decision is due (60 days after receipt for a
+    post-service claim, 30 with --pre-service, 72 hours with --urgent; the filing date is
+    taken as the receipt), an upheld appeal starts the 4-month external-review window from
+    its decision date, decided claims leave the list, and each row says its next step. Not
+    legal advice. See docs/practices.md.
     """
     from paritykit.analysis.denials import open_denials
     from paritykit.cli._practice import OUT_SUFFIXES, PROBLEMS_FILE, write_table
@@ -78,12 +105,20 @@ def command(
         from paritykit.safety import refuse_inputs_as_outputs
 
         refuse_inputs_as_outputs(
-            {"--out": out, "--out (problems)": out.parent / PROBLEMS_FILE}, [*claims, *billing]
+            {"--out": out, "--out (problems)": out.parent / PROBLEMS_FILE},
+            [*claims, *billing, *([log] if log else [])],
         )
     inputs = read_inputs(claims, billing, mapping)
     for message in inputs.messages:
         click.echo(message, err=True)
     report_problems(inputs, out.parent if out is not None else None)
+    checked = None
+    if log is not None:
+        from paritykit.cli.payers import _report_log
+        from paritykit.load.appeal_log import read_appeal_log
+
+        checked = read_appeal_log(log, claims=inputs.claims)
+        _report_log(checked)
     result = open_denials(
         inputs.claims,
         as_of=(as_of or dt.datetime.now()).date(),
@@ -91,6 +126,9 @@ def command(
         plan_appeal_days=plan_appeal_days,
         include_expired=include_expired,
         grandfathered=grandfathered,
+        log=checked,
+        urgent=urgent,
+        service_type="pre_service" if pre_service else "post_service",
     )
     if out is not None:
         write_table(result.to_frame(), out, sheet="Open denials")
@@ -103,7 +141,9 @@ def command(
         return
     click.echo(result.summary())
     if len(result.excluded):
-        reasons = result.excluded["reason"].str.replace(r" \(\d{4}-\d{2}-\d{2}\)", "", regex=True)
+        reasons = result.excluded["reason"].str.replace(
+            r" \(\d{4}-\d{2}-\d{2}\)| on \d{4}-\d{2}-\d{2}", "", regex=True
+        )
         click.echo(f"Not listed: {len(result.excluded)} claim(s)", err=True)
         for reason, n in reasons.value_counts().items():
             click.echo(f"  {n}: {reason.strip()}", err=True)

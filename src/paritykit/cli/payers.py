@@ -52,6 +52,14 @@ CHART_STEM = "payer_denial_rates"
     "to compare with instead of the shipped Medicare figures; --locality picks its rows.",
 )
 @click.option(
+    "--log",
+    "log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The practice's appeal log (.csv or .xlsx; paritykit template appeal-log): adds the "
+    "'Appeal outcomes' sheet and appeal_outcomes.png.",
+)
+@click.option(
     "--no-suppress",
     is_flag=True,
     help="Show counts from 1 to 10 (internal use only; recorded in the Method sheet).",
@@ -66,13 +74,16 @@ def command(
     correction: str,
     locality: str | None,
     fee_schedule: Path | None,
+    log: Path | None,
     no_suppress: bool,
 ) -> None:
     """Compare payers' denials, payments and speed in a practice's remittances.
 
     REMITS are X12 835 files or folders of them; add billing-system CSV exports with
     --billing and --mapping. Writes payer_scorecard.xlsx (scorecard, procedure codes, denial
-    reasons, chart, method, provenance) and payer_denial_rates.png to --out. Counts from 1 to
+    reasons, chart, method, provenance) and payer_denial_rates.png to --out; with --log also an
+    'Appeal outcomes' sheet (overturn rates by payer, denial category and what the appeal
+    contained) and appeal_outcomes.png. Counts from 1 to
     10 are suppressed unless --no-suppress. Differences between payers are warning signs that
     call for an explanation, not proof of a parity violation. See docs/practices.md.
     """
@@ -83,8 +94,10 @@ def command(
     refuse_inputs_as_outputs(
         {"--out": out_dir},
         [*remits, *billing, mapping, fee_schedule],
-        folder_writes=(WORKBOOK, f"{CHART_STEM}.png", PROBLEMS_FILE),
+        folder_writes=(WORKBOOK, f"{CHART_STEM}.png", "appeal_outcomes.png", PROBLEMS_FILE),
     )
+    if log is not None:
+        refuse_inputs_as_outputs({"--out": out_dir}, [log])
     click.echo("Reading remittances ...", err=True)
     inputs = read_inputs(remits, billing, mapping)
     for message in inputs.messages:
@@ -102,14 +115,25 @@ def command(
         from paritykit.analysis.medicare import paid_vs_medicare
 
         medicare = paid_vs_medicare(inputs.claims, schedule)
+    appeals = None
+    files = list(inputs.files)
+    if log is not None:
+        from paritykit.analysis.appeal_outcomes import appeal_outcomes
+        from paritykit.load.appeal_log import read_appeal_log
+
+        checked = read_appeal_log(log, claims=inputs.claims)
+        _report_log(checked)
+        appeals = appeal_outcomes(checked, claims=inputs.claims, alpha=alpha)
+        files.append((log, "appeal log"))
     command_line = "paritykit " + " ".join(shlex.quote(a) for a in sys.argv[1:])
     written = write_payer_workbook(
         card,
         out_dir,
-        inputs=inputs.files,
+        inputs=files,
         suppress=not no_suppress,
         command=command_line,
         medicare=medicare,
+        appeals=appeals,
     )
     click.echo(card.summary())
     if medicare is not None:
@@ -152,3 +176,8 @@ def _fee_schedule(locality: str | None, path: Path | None, inputs):  # type: ign
             ),
         ]
     return schedule
+def _report_log(checked) -> None:  # type: ignore[no-untyped-def]
+    """Say on stderr how many log rows were kept and every row excluded, with its problem."""
+    click.echo(checked.summary().splitlines()[0], err=True)
+    for line in checked.problem_lines():
+        click.echo(f"  {line}", err=True)

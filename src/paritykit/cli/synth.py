@@ -77,13 +77,23 @@ command.add_command(synth_sbc_command, "sbc")
 )
 @click.option("--year", type=click.IntRange(2000, 2100), default=2024, show_default=True,
               help="Service year.")  # fmt: skip
-def remittances(out: Path, claims: int, seed: int, year: int) -> None:
+@click.option(
+    "--appeal-log",
+    "appeal_log",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write a synthetic appeal log for the denied claims (.csv or .xlsx): calls, "
+    "appeals with what they contained, decisions, external reviews.",
+)
+def remittances(out: Path, claims: int, seed: int, year: int, appeal_log: Path | None) -> None:
     """Write a synthetic practice year of X12 835 remittances, one file per payer and quarter.
 
     Four fictional payers that differ in fees, denial rates and denial reasons, with
     reversals and corrected payments; the files vary separators and layouts. These are the
-    sample remittances docs/practices.md uses (--seed 0, 2000 claims, 2024). No real patient,
-    payer or provider is in them.
+    sample remittances docs/practices.md uses (--seed 2024, 2000 claims, 2024). With
+    --appeal-log, the practice's year of calls, appeals and decisions about the denied
+    claims is written too (made-up outcomes, for trying paritykit appeals --log, payers --log
+    and complaint). No real patient, payer, provider or representative is in them.
     """
     from paritykit.synth.remittances import synthetic_remittances, write_practice_year
 
@@ -95,6 +105,14 @@ def remittances(out: Path, claims: int, seed: int, year: int) -> None:
         f"Wrote {len(files)} 835 files to {out} ({truth['claim_id'].nunique()} claims, "
         f"{len(truth)} claim lines, {len(remits.payers)} payers; seed {seed})"
     )
+    if appeal_log is not None:
+        from paritykit.synth.appeal_log import synthetic_appeal_log
+
+        log = synthetic_appeal_log(remits, seed=seed)
+        _write_log(log, appeal_log)
+        click.echo(
+            f"Wrote {appeal_log} ({len(log)} events for {log['claim_id'].nunique()} denied claims)"
+        )
     stale = sorted(before - {p.name for p in files})
     if stale:
         click.echo(
@@ -122,3 +140,18 @@ def plan(out: Path, plan_id: str) -> None:
 
     atomic_write_text(out, yaml.safe_dump(sample_plan_facts(plan_id), sort_keys=False))
     click.echo(f"Wrote {out}")
+
+
+def _write_log(log, path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Write an appeal log as .csv or .xlsx (the sheet "Appeal log"), atomically."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        from paritykit.safety import write_csv
+
+        write_csv(log, path)
+    elif suffix == ".xlsx":
+        from paritykit.cli._practice import write_table
+
+        write_table(log, path, sheet="Appeal log")
+    else:
+        raise click.BadParameter("use a path ending in .csv or .xlsx", param_hint="--appeal-log")

@@ -352,10 +352,11 @@ def _add_table(document: DocxDocument, lines: list[str]) -> None:
     table = document.add_table(rows=1 + len(rows), cols=width)
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    cells = table._cells  # once: table.cell(r, c) rebuilds this list on every call (slow)
     for r, values in enumerate([header, *rows]):
         values = (values + [""] * width)[:width]
         for c, value in enumerate(values):
-            paragraph = table.cell(r, c).paragraphs[0]
+            paragraph = cells[r * width + c].paragraphs[0]
             paragraph.paragraph_format.space_after = 0
             if c < len(aligns):
                 paragraph.alignment = aligns[c]

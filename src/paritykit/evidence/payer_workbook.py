@@ -26,6 +26,7 @@ from paritykit.privacy import (
 )
 
 if TYPE_CHECKING:
+    from paritykit.analysis.appeal_outcomes import AppealOutcomes
     from paritykit.analysis.medicare import PaidVsMedicare
     from paritykit.analysis.payers import PayerScorecard
 
@@ -235,6 +236,7 @@ def write_payer_workbook(
     suppress: bool = True,
     command: str = "",
     medicare: PaidVsMedicare | None = None,
+    appeals: AppealOutcomes | None = None,
 ) -> list[Path]:
     """Write ``payer_scorecard.xlsx`` and ``payer_denial_rates.png`` into ``out_dir``.
 
@@ -253,18 +255,27 @@ def write_payer_workbook(
     medicare : PaidVsMedicare, optional
         From :func:`paritykit.analysis.medicare.paid_vs_medicare`: adds the "Paid vs Medicare"
         sheet (:func:`medicare_sheet`).
+    appeals : AppealOutcomes, optional
+        From :func:`paritykit.appeal_outcomes`: adds the "Appeal outcomes" sheet (before
+        Method) and ``appeal_outcomes.png`` (:mod:`paritykit.evidence.appeal_sheet`).
 
     Returns
     -------
     list of pathlib.Path
-        The workbook, then the chart image.
+        The workbook, then the chart image(s).
     """
     from paritykit.safety import publish, staged_output
 
     out = Path(out_dir)
     with staged_output(out) as staging:  # a failed run leaves nothing in out_dir
         written = _write_files(
-            card, staging, inputs=inputs, suppress=suppress, command=command, medicare=medicare
+            card,
+            staging,
+            inputs=inputs,
+            suppress=suppress,
+            command=command,
+            medicare=medicare,
+            appeals=appeals,
         )
         return publish(staging, out, written, keep=[p for p, _ in inputs])
 
@@ -277,6 +288,7 @@ def _write_files(
     suppress: bool,
     command: str,
     medicare: PaidVsMedicare | None = None,
+    appeals: AppealOutcomes | None = None,
 ) -> list[Path]:
     from paritykit.analysis.payers import DENIAL_CATEGORY_COLUMNS
     from paritykit.report import file_sha256
@@ -356,6 +368,12 @@ def _write_files(
         _method_sheet(card, suppress),
         _provenance_sheet(inputs, command, file_sha256),
     ]
+    if appeals is not None:
+        from paritykit.evidence.appeal_sheet import appeal_outcomes_sheet
+
+        appeal_sheet, appeal_images = appeal_outcomes_sheet(appeals, out, suppress=suppress)
+        sheets.insert(len(sheets) - 2, appeal_sheet)
+        images = [*images, *appeal_images]
     workbook = write_workbook(sheets, out / WORKBOOK)
     return [workbook, *images]
 
