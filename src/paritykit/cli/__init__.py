@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paritykit.cli.payers",
     "paritykit.cli.appeals",
     "paritykit.cli.appeal_letter",
+    "paritykit.cli.app",
 )
 
 
