@@ -119,8 +119,12 @@ def _show_regulator(state: str, plan_type: str) -> None:
     lines = []
     for office in route.offices.to_dict("records"):
         role = "Complaint goes to" if office.get("role") == "primary" else "Copy to"
-        contact = " · ".join(str(office[k]) for k in ("complaint_url", "phone") if office.get(k))
-        lines.append(f"**{role}:** {_escape(office['name'])}  \n{_escape(contact)}")
+        contact = []
+        if office.get("complaint_url"):
+            contact.append(f"[{_escape(office['complaint_url'])}]({office['complaint_url']})")
+        if office.get("phone"):
+            contact.append("phone " + _escape(office["phone"]))
+        lines.append(f"**{role}:** {_escape(office['name'])}  \n" + " · ".join(contact))
     if route.note:
         lines.append(_escape(route.note))
     st.info("  \n".join(lines) or "The directory lists no office for this plan.")
@@ -166,6 +170,7 @@ def _run_advocate(
     from paritykit.errors import ParityKitError
 
     st.session_state.pop("advocate_result", None)
+    failure: BaseException | None = None
     with (
         tempfile.TemporaryDirectory(prefix="paritykit-app-") as tmp,
         st.status("Building the evidence pack ...", expanded=True) as status,
@@ -179,10 +184,12 @@ def _run_advocate(
             result = flows.advocate_pack(path, facts, work, claims=claims_path)
         except (ParityKitError, OSError) as exc:
             status.update(label="The evidence pack could not be built", state="error")
-            _show_error(exc)
-            return
-        status.update(label="Evidence pack ready", state="complete", expanded=False)
-    st.session_state["advocate_result"] = result
+            failure = exc
+        else:
+            status.update(label="Evidence pack ready", state="complete", expanded=False)
+            st.session_state["advocate_result"] = result
+    if failure is not None:
+        _show_error(failure)
 
 
 def _show_advocate(result: flows.AdvocateResult) -> None:
@@ -301,6 +308,7 @@ def _run_practice(
 
     st.session_state.pop("practice_result", None)
     st.session_state.pop("appeal_letter", None)
+    failure: BaseException | None = None
     with (
         tempfile.TemporaryDirectory(prefix="paritykit-app-") as tmp,
         st.status(f"Reading {len(files) + len(exports)} file(s) ...", expanded=True) as status,
@@ -323,10 +331,12 @@ def _run_practice(
             )
         except (ParityKitError, OSError) as exc:
             status.update(label="The files could not be read", state="error")
-            _show_error(exc)
-            return
-        status.update(label="Remittances read", state="complete", expanded=False)
-    st.session_state["practice_result"] = result
+            failure = exc
+        else:
+            status.update(label="Remittances read", state="complete", expanded=False)
+            st.session_state["practice_result"] = result
+    if failure is not None:
+        _show_error(failure)
 
 
 def _show_practice(result: flows.PracticeResult, plan_type: str, as_of: dt.date) -> None:
@@ -338,7 +348,8 @@ def _show_practice(result: flows.PracticeResult, plan_type: str, as_of: dt.date)
             + "  \n".join(_escape(x) for x in result.problems[:20])
         )
     st.subheader("Payer scorecard")
-    st.dataframe(result.scorecard_table, hide_index=True, width="stretch")
+    table = result.scorecard_table.drop(columns=["grouping", "procedure_code"], errors="ignore")
+    st.dataframe(table, hide_index=True, width="stretch")
     if result.chart:
         st.image(result.chart, caption="Denial rate by payer")
     st.download_button(
@@ -364,7 +375,12 @@ def _show_practice(result: flows.PracticeResult, plan_type: str, as_of: dt.date)
         )
         if c in denials.columns
     ]
-    st.dataframe(denials[shown], hide_index=True, width="stretch")
+    st.dataframe(
+        denials[shown],
+        hide_index=True,
+        width="stretch",
+        column_config={"appeal_deadline": st.column_config.DateColumn("appeal_deadline")},
+    )
     st.download_button(
         "Download the open denials (.xlsx)",
         data=result.denials_xlsx,

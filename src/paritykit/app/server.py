@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -53,6 +54,8 @@ def streamlit_command(port: int, *, extra: Sequence[str] = ()) -> list[str]:
         "false",
         "--global.developmentMode",
         "false",
+        "--client.toolbarMode",
+        "minimal",
         *extra,
     ]
 
@@ -81,6 +84,7 @@ def serve(
     echo(f"paritykit app: {url} (this computer only; press Ctrl+C to stop)")
     env = dict(os.environ, STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
     process = subprocess.Popen(streamlit_command(port), env=env)
+    previous = signal.signal(signal.SIGTERM, _stop)  # stopping us stops the server too
     try:
         if open_browser and _wait_for(HOST, port, process):
             import webbrowser
@@ -88,8 +92,20 @@ def serve(
             webbrowser.open(url)
         return process.wait()
     except KeyboardInterrupt:
-        process.terminate()
-        return process.wait()
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _wait_for(host: str, port: int, process: subprocess.Popen[bytes], timeout: float = 60) -> bool:
