@@ -169,6 +169,7 @@ def test_a_bad_benefits_file_shows_its_message(page, bad_benefits, shots):
     alert.wait_for(timeout=WAIT_MS)
     assert "dental" in alert.inner_text()
     assert "benefits_bad.xlsx" in alert.inner_text()
+    assert "paritykit-app-" not in alert.inner_text()  # the upload's name, not the temp folder
     _screenshot(page, shots, "advocate-error")
 
 

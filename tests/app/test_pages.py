@@ -69,6 +69,8 @@ def test_advocate_bad_file_shows_the_command_lines_message(bad_benefits):
     messages = " ".join(e.value for e in at.error)
     assert "row 3, column 'side'" in messages.replace("\\", "")
     assert "dental" in messages
+    assert "benefits_bad.xlsx" in messages.replace("\\", "")
+    assert "paritykit-app-" not in messages
 
 
 def test_advocate_asks_for_a_file_first():

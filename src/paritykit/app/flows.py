@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -75,17 +76,22 @@ def save_upload(name: str, data: bytes, folder: Path) -> Path:
     return target
 
 
-def error_lines(exc: BaseException) -> list[str]:
+def error_lines(exc: BaseException, folders: Sequence[Path] = ()) -> list[str]:
     """The message the command line prints for ``exc``: its line, then the first problems.
 
     The same text as ``paritykit ...`` shows on stderr (``Error: ...`` and the problem rows
-    with file, row, column and value).
+    with file, row, column and value). Paths inside ``folders`` (the temporary folders the
+    uploads were saved in) are shown by the uploaded file's name alone.
     """
     from paritykit.cli import one_line, problem_lines
 
     if isinstance(exc, FileNotFoundError | IsADirectoryError | PermissionError):
-        return [f"{exc.strerror}: {exc.filename}"]
-    return [one_line(exc), *problem_lines(exc)]
+        lines = [f"{exc.strerror}: {exc.filename}"]
+    else:
+        lines = [one_line(exc), *problem_lines(exc)]
+    for folder in folders:
+        lines = [line.replace(f"{folder}{os.sep}", "") for line in lines]
+    return lines
 
 
 def regulator_for(state: str, plan_type: str) -> RegulatorRoute:

@@ -40,9 +40,9 @@ def _escape(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", str(text))
 
 
-def _show_error(exc: BaseException) -> None:
+def _show_error(exc: BaseException, folders: tuple[Path, ...] = ()) -> None:
     """The command line's message for ``exc`` (with file, row, column), on the page."""
-    lines = flows.error_lines(exc)
+    lines = flows.error_lines(exc, folders)
     st.error("  \n".join(["**Error:** " + _escape(lines[0]), *(_escape(x) for x in lines[1:])]))
 
 
@@ -189,7 +189,7 @@ def _run_advocate(
             status.update(label="Evidence pack ready", state="complete", expanded=False)
             st.session_state["advocate_result"] = result
     if failure is not None:
-        _show_error(failure)
+        _show_error(failure, (work / "inputs",))
 
 
 def _show_advocate(result: flows.AdvocateResult) -> None:
@@ -336,7 +336,7 @@ def _run_practice(
             status.update(label="Remittances read", state="complete", expanded=False)
             st.session_state["practice_result"] = result
     if failure is not None:
-        _show_error(failure)
+        _show_error(failure, (work / "remits", work / "billing", work / "log"))
 
 
 def _show_practice(result: flows.PracticeResult, plan_type: str, as_of: dt.date) -> None:
