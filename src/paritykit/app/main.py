@@ -450,4 +450,5 @@ def main() -> None:
     {"Advocate": advocate_page, "Practice": practice_page, "Analyst": analyst_page}[page]()
 
 
-main()
+if __name__ == "__main__":  # how Streamlit (and its AppTest) runs the script
+    main()
