@@ -4,14 +4,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint sample docs clean
+.PHONY: install demo test lint sample docs app clean
 
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,app]'
 	touch $(STAMP)
 
 SAMPLE_CLAIMS_ROWS ?= 200000
@@ -31,6 +31,9 @@ demo: sample
 	$(BIN)/paritykit report --benefits data/sample/benefits.xlsx \
 	  --claims data/sample/claims.parquet --plan data/sample/plan.yaml --out reports/demo
 	@echo "Demo evidence pack written to reports/demo/ (report.pdf|html, evidence.xlsx, charts/, complaint_letter.*)"
+
+app: install
+	$(BIN)/paritykit app
 
 docs: install
 	$(BIN)/python scripts/gen_cli_docs.py

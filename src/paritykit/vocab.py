@@ -177,6 +177,17 @@ PLAN_TYPES: Final[tuple[str, ...]] = (
     "church",
     "fehb",
 )
+#: What each plan type is called in words (forms, the web app's plan type list).
+PLAN_TYPE_LABELS: Final[dict[str, str]] = {
+    "erisa_insured": "Employer plan, insured (ERISA; an insurer pays the claims)",
+    "erisa_self_funded": "Employer plan, self-funded (ERISA; the employer pays the claims)",
+    "non_federal_governmental": "State or local government employer plan",
+    "individual": "Individual-market insurance (bought by you, e.g. on the Marketplace)",
+    "medicaid_managed_care": "Medicaid managed care plan",
+    "chip": "CHIP (Children's Health Insurance Program)",
+    "church": "Church plan",
+    "fehb": "Federal Employees Health Benefits (FEHB)",
+}
 #: The two private employer (ERISA) plan types.
 ERISA_PLAN_TYPES: Final[tuple[str, ...]] = ("erisa_insured", "erisa_self_funded")
 #: Other spellings accepted for a canonical plan type (after :func:`normalize_token`). Only

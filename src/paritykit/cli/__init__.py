@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paritykit.cli.appeal_letter",
     "paritykit.cli.request",
     "paritykit.cli.complaint",
+    "paritykit.cli.app",
 )
 
 
