@@ -126,30 +126,51 @@ def test_bad_benefits_give_the_command_lines_message(bad_benefits, plan_facts, d
     assert not (tmp_path / flows.PACK_FOLDER).exists()
 
 
-def test_sbc_pdf_without_a_reader_says_so(monkeypatch, plan_facts, tmp_path):
-    import paritykit
+def test_sbc_pdf_gives_the_same_pack_as_report_sbc(plan_facts, tmp_path):
+    """An SBC upload goes through read_sbc exactly as ``paritykit report --sbc`` reads it."""
+    import openpyxl
+    from click.testing import CliRunner
 
-    monkeypatch.setattr(paritykit, "read_sbc", None, raising=False)
-    upload = flows.save_upload("sbc.pdf", b"%PDF-1.4\n%%EOF\n", tmp_path / "in")
-    with pytest.raises(ParityKitError, match="SBC reading is not available in this version"):
-        flows.advocate_pack(upload, dict(plan_facts), tmp_path)
+    from paritykit.cli import cli
+    from paritykit.synth.sbc import write_sample_sbc
 
+    sbc = write_sample_sbc(tmp_path / "plan_sbc.pdf")
+    facts = {k: v for k, v in dict(plan_facts).items() if k != "plan_id"}
+    upload = flows.save_upload(sbc.name, sbc.read_bytes(), tmp_path / "in")
+    (tmp_path / "app").mkdir()
+    result = flows.advocate_pack(upload, dict(facts), tmp_path / "app", prepared_on=DAY)
+    assert len(result.screening), "an SBC has no projected payments: the test screens"
 
-def test_sbc_pdf_goes_through_read_sbc_when_present(monkeypatch, plan_facts, tmp_path):
-    import paritykit
-    from paritykit.synth.benefits import sample_benefits
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(flows.plan_facts_yaml(facts), encoding="utf-8")
+    out = tmp_path / "cli"
+    run = CliRunner().invoke(
+        cli,
+        [
+            "report",
+            "--sbc",
+            str(sbc),
+            "--plan",
+            str(plan),
+            "--out",
+            str(out),
+            "--date",
+            DAY.isoformat(),
+        ],
+    )
+    assert run.exit_code == 0, run.output
 
-    seen = []
+    def values(path: Path) -> dict[str, list[tuple]]:
+        book = openpyxl.load_workbook(path, read_only=True)
+        return {
+            ws.title: [row for row in ws.iter_rows(values_only=True)]
+            for ws in book.worksheets
+            if ws.title != "Provenance"
+        }
 
-    def fake_read_sbc(path):
-        seen.append(Path(path).name)
-        return sample_benefits()
-
-    monkeypatch.setattr(paritykit, "read_sbc", fake_read_sbc, raising=False)
-    upload = flows.save_upload("sbc.pdf", b"%PDF-1.4\n%%EOF\n", tmp_path / "in")
-    result = flows.advocate_pack(upload, dict(plan_facts), tmp_path, prepared_on=DAY)
-    assert seen == ["sbc.pdf"]
-    assert len(result.by_severity("noncompliant")) >= 1
+    assert values(tmp_path / "app" / flows.PACK_FOLDER / "evidence.xlsx") == values(
+        out / "evidence.xlsx"
+    )
 
 
 def test_uploads_stay_in_the_working_folder(tmp_path):

@@ -63,10 +63,8 @@ def test_without_streamlit_the_command_says_how_to_install(monkeypatch):
 
 
 def test_troubleshooting_quotes_the_apps_messages():
-    from paritykit.app.flows import NO_SBC_READER
     from paritykit.app.server import NOT_INSTALLED
 
     page = (Path(__file__).resolve().parents[2] / "docs" / "troubleshooting.md").read_text()
     flat = " ".join(page.split())
     assert NOT_INSTALLED.split(";")[0] in flat
-    assert NO_SBC_READER.split(":")[0] in flat

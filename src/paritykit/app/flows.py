@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from paritykit.errors import ConfigurationError, InputFileError
-
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -32,7 +30,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BENEFITS_SUFFIXES",
-    "NO_SBC_READER",
     "PACK_FOLDER",
     "SBC_SUFFIXES",
     "AdvocateResult",
@@ -50,13 +47,8 @@ __all__ = [
 
 #: Benefits files the advocate page takes (the same as ``paritykit report --benefits``).
 BENEFITS_SUFFIXES: tuple[str, ...] = ("xlsx", "xlsm", "csv", "parquet")
-#: A plan's Summary of Benefits and Coverage, read with ``paritykit.read_sbc`` when present.
+#: A plan's Summary of Benefits and Coverage, read with ``paritykit.read_sbc``.
 SBC_SUFFIXES: tuple[str, ...] = ("pdf",)
-#: What the page says about an SBC PDF when this version has no SBC reader.
-NO_SBC_READER = (
-    "SBC reading is not available in this version of paritykit: fill in the benefits template "
-    "(paritykit template) from the SBC and upload that instead."
-)
 #: The folder of the pack inside the working folder (and inside the zip).
 PACK_FOLDER = "evidence_pack"
 #: The plan facts the form collected, written beside the pack (and put in the zip).
@@ -153,25 +145,15 @@ class AdvocateResult:
         return frame[frame[C.SCREENING] == "depends_on_payments"].reset_index(drop=True)
 
 
-def _benefits_source(path: Path) -> Any:
-    """A benefits file as ``paritykit report --benefits`` takes it; an SBC PDF through read_sbc."""
+def _benefits_source(path: Path) -> tuple[Any, Any]:
+    """A benefits file as ``paritykit report --benefits`` takes it, or an SBC PDF read as
+    ``paritykit report --sbc`` reads it: (benefits, NQTL inventory or None)."""
     if path.suffix.lower().lstrip(".") not in SBC_SUFFIXES:
-        return path
-    import paritykit
+        return path, None
+    from paritykit.load.sbc import read_sbc
 
-    reader = getattr(paritykit, "read_sbc", None)
-    if reader is None:
-        raise InputFileError(f"{path.name}: {NO_SBC_READER}")
-    result = reader(path)
-    import pandas as pd
-
-    if isinstance(result, pd.DataFrame):
-        return result
-    for attribute in ("benefits", "table"):
-        value = getattr(result, attribute, None)
-        if isinstance(value, pd.DataFrame):
-            return value
-    return result.to_frame()
+    read = read_sbc(path)
+    return read.contract_benefits(), (read.nqtls if len(read.nqtls) else None)
 
 
 def advocate_pack(
@@ -213,8 +195,9 @@ def advocate_pack(
     plan = workdir / PLAN_FACTS_FILE
     plan.write_text(plan_facts_yaml(facts), encoding="utf-8")
     out = workdir / PACK_FOLDER
-    source = _benefits_source(benefits)
-    command = ["paritykit", "report", "--benefits", benefits.name, "--plan", PLAN_FACTS_FILE]
+    source, nqtls = _benefits_source(benefits)
+    option = "--sbc" if nqtls is not None or not isinstance(source, Path) else "--benefits"
+    command = ["paritykit", "report", option, benefits.name, "--plan", PLAN_FACTS_FILE]
     if claims is not None:
         command += ["--claims", claims.name]
     command += ["--out", PACK_FOLDER]
@@ -224,6 +207,7 @@ def advocate_pack(
         source,
         plan=plan,
         claims=claims,
+        nqtls=nqtls,
         out=out,
         prepared_on=prepared_on,
         command=" ".join(command),
@@ -296,7 +280,7 @@ def appeal_log_supported() -> bool:
 
     from paritykit.analysis.denials import open_denials
 
-    return "appeal_log" in inspect.signature(open_denials).parameters
+    return "log" in inspect.signature(open_denials).parameters
 
 
 def practice_results(
@@ -341,9 +325,9 @@ def practice_results(
     )
     options: dict[str, Any] = {}
     if appeal_log is not None:
-        if not appeal_log_supported():
-            raise ConfigurationError("appeal logs are not supported by this version of paritykit.")
-        options["appeal_log"] = appeal_log
+        from paritykit.load.appeal_log import read_appeal_log
+
+        options["log"] = read_appeal_log(appeal_log, claims=inputs.claims)
     denials = open_denials(
         inputs.claims,
         as_of=as_of or dt.date.today(),

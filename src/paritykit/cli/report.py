@@ -138,18 +138,17 @@ def command(
 
 def _read_sbc(path: Path) -> tuple[object, object]:
     """The benefits (contract columns) and prior-authorization NQTLs read from an SBC."""
-    from paritykit import columns as C
     from paritykit.load.sbc import read_sbc
 
     read = read_sbc(path)
     click.echo(read.summary(), err=True)
-    n_review = int(read.benefits["needs_review"].sum())
-    if n_review:
+    if read.n_needs_review:
         click.echo(
-            f"Warning: {n_review} row(s) read from {path.name} need review; the report uses them "
-            f"as read. Check them: paritykit sbc {path.name} --out benefits.xlsx",
+            f"Warning: {read.n_needs_review} row(s) read from {path.name} need review; the "
+            f"report uses them as read. Check them: paritykit sbc {path.name} --out "
+            "benefits.xlsx",
             err=True,
         )
-    benefits = read.benefits[list(C.BENEFITS_COLUMNS)].copy()
+    benefits = read.contract_benefits()
     benefits.attrs["source"] = str(path)
     return benefits, read.nqtls

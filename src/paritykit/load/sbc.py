@@ -865,6 +865,19 @@ class SbcRead:
         """Every chart row and network column as read (a copy of ``entries``)."""
         return self.entries.copy()
 
+    @property
+    def n_needs_review(self) -> int:
+        """How many benefit rows need review (``needs_review``)."""
+        return int(self.benefits[NEEDS_REVIEW].sum()) if len(self.benefits) else 0
+
+    def contract_benefits(self) -> pd.DataFrame:
+        """The benefits in the benefits contract's columns only, as ``paritykit report --sbc``
+        (and the web app) pass them to :func:`paritykit.build_evidence_pack`; the SBC's file
+        name is kept in ``attrs["source"]`` for messages and the Provenance sheet."""
+        benefits = self.benefits[list(C.BENEFITS_COLUMNS)].copy()
+        benefits.attrs["source"] = self.source
+        return benefits
+
     def summary(self) -> str:
         """A few lines for the command line: what was read and what needs review."""
         n_review = int(self.benefits[NEEDS_REVIEW].sum()) if len(self.benefits) else 0
