@@ -369,6 +369,7 @@ def suppress_small_cells(
         primary = [(i, c) for c in blanked.columns for i in out.index[blanked[c].to_numpy()]]
         for i, c in complementary_suppression(frame, primary, relations, keep=keep):
             blanked.loc[i, c] = True
+    chosen = blanked[present].copy()  # small, given (hide) or complementary: before dependents
     for name in present:
         mask = blanked[name]
         for dep in dependents.get(name, ()):
@@ -395,7 +396,7 @@ def suppress_small_cells(
         ", ".join(p for p in (str(a or ""), str(b or "")) if p)
         for a, b in zip(previous, listed, strict=True)
     ]
-    extra = blanked[present] & ~small[present]
+    extra = chosen & ~small[present]
     for name in present:  # a hidden count that is itself small (from another table) is primary
         extra[name] &= ~is_small_count(frame[name], threshold)
     if extra.to_numpy().any() or COMPLEMENTARY in out.columns:

@@ -15,8 +15,8 @@ import json
 import os
 import platform
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -127,6 +127,10 @@ class EvidencePack:
     context : pandas.DataFrame or None
         With ``compare_plans=True``: the other plans' denial rates, suppressed as written
         (labelled context, never part of the findings); None otherwise.
+    tables : mapping of str to pandas.DataFrame
+        Every count table as the pack publishes it (suppressed when ``suppressed``):
+        ``outcomes``, ``rates``, ``excluded``, ``nqtl_tests`` and ``context`` (those that
+        exist).
     """
 
     out_dir: Path
@@ -139,6 +143,7 @@ class EvidencePack:
     suppressed: bool
     coverage: DataCoverage | None = None
     context: pd.DataFrame | None = None
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """Return the files written, with sizes and SHA-256 hashes."""
@@ -343,6 +348,20 @@ def build_evidence_pack(
         suppressed=suppress,
         coverage=coverage,
         context=published["context"],
+        tables={
+            name: frame
+            for name, frame in (
+                ("outcomes", outcomes_shown),
+                ("rates", rates_shown),
+                ("excluded", published["excluded"]),
+                (
+                    "nqtl_tests",
+                    published["review"].outcome_tests if published["review"] is not None else None,
+                ),
+                ("context", published["context"]),
+            )
+            if frame is not None
+        },
     )
 
 
