@@ -36,6 +36,7 @@ __all__ = [
     "group_total_relations",
     "is_small_count",
     "mask_small_counts_in_text",
+    "outcome_relations",
     "row_sum_relations",
     "suppress_outcomes",
     "suppress_rates",
@@ -416,12 +417,14 @@ def suppress_outcomes(
     *,
     threshold: int = SMALL_CELL_THRESHOLD,
     hide: Iterable[Cell] = (),
+    relations: Sequence[Relation] = (),
 ) -> pd.DataFrame:
     """Suppress small cells in a :func:`paritykit.summarize_outcomes` table.
 
     A small ``claims`` (or ``claim_lines``) count blanks the whole row, amounts included; any
     other small count blanks itself and the rates computed from it. ``hide`` lists further
-    count cells to blank with what they reveal (complements chosen across tables).
+    count cells to blank with what they reveal (complements chosen across tables);
+    ``relations`` (e.g. :func:`outcome_relations`) makes the suppression complementary.
     """
     from paritykit.aggregate.outcomes import COUNT_COLUMNS, RATE_DEFINITIONS
 
@@ -439,7 +442,44 @@ def suppress_outcomes(
         whole_row_if=(C.CLAIMS, C.CLAIM_LINES),
         threshold=threshold,
         hide=hide,
+        relations=relations,
     )
+
+
+def outcome_relations(summary: pd.DataFrame) -> list[Relation]:
+    """The sums a reader of an outcome summary can form.
+
+    Per row, claims equal claim lines (line unit) and the denied lines add up over the denial
+    reasons when they do in the table; per count column, the rows add up to a total for the
+    whole table, per plan, and per plan and side (totals a reader may know from elsewhere).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"plan_id": ["P", "P"], "side": ["mhsud", "ms"],
+    ...                   "claims": [40, 300], "claim_lines": [40, 300], "denied": [4, 30]})
+    >>> out = suppress_outcomes(t, relations=outcome_relations(t))
+    >>> out["suppressed"].str.contains("denied").tolist()
+    [True, True]
+    """
+    from paritykit.aggregate.outcomes import COUNT_COLUMNS
+
+    counts = [c for c in COUNT_COLUMNS if c in summary.columns]
+    reasons = [c for c in counts if c.startswith("denied_")]
+    relations: list[Relation] = []
+    if C.CLAIMS in summary.columns and C.CLAIM_LINES in summary.columns:
+        same = summary[C.CLAIMS] == summary[C.CLAIM_LINES]
+        relations += row_sum_relations(summary[same], C.CLAIMS, [C.CLAIM_LINES])
+    if reasons and C.DENIED in summary.columns:
+        adds = summary[reasons].sum(axis=1) == summary[C.DENIED]
+        relations += row_sum_relations(summary[adds], C.DENIED, reasons)
+    plan = [C.PLAN_ID] if C.PLAN_ID in summary.columns else []
+    side = [C.SIDE] if C.SIDE in summary.columns else []
+    relations += group_total_relations(summary, counts)
+    if plan:
+        relations += group_total_relations(summary, counts, by=plan)
+    if side:
+        relations += group_total_relations(summary, counts, by=[*plan, *side])
+    return [r for r in relations if len(r) > 1]  # a group of one row is not a further margin
 
 
 #: Columns of a compare_rates row that would reveal either side's counts.

@@ -637,15 +637,9 @@ def _suppress_claims_tables(
 
 
 def _outcome_only_relations(stacked: pd.DataFrame) -> tuple[list[Any], list[Any]]:
-    from paritykit.aggregate.outcomes import COUNT_COLUMNS
-    from paritykit.privacy import group_total_relations, row_sum_relations
+    from paritykit.privacy import outcome_relations
 
-    counts = [c for c in COUNT_COLUMNS if c in stacked.columns]
-    relations = row_sum_relations(stacked, C.CLAIMS, [C.CLAIM_LINES])
-    by_plan = [C.PLAN_ID] if C.PLAN_ID in stacked.columns else []
-    relations += group_total_relations(stacked, counts, by=by_plan)
-    relations += group_total_relations(stacked, counts, by=[*by_plan, C.SIDE])
-    return relations, []
+    return outcome_relations(stacked), []
 
 
 def _rate_cells(

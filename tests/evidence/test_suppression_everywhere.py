@@ -318,6 +318,46 @@ def test_charts_draw_no_bar_for_a_hidden_rate(packs) -> None:
         plt.close(ax.figure)
 
 
+def test_outcome_csv_and_json_exports_leak_no_hidden_count(tmp_path: Path) -> None:
+    """``paritykit outcomes --suppress``: the CSV and the JSON hide small cells and complements."""
+    import json
+
+    from click.testing import CliRunner
+
+    from paritykit.cli import cli
+
+    claims = tmp_path / "claims.parquet"
+    pk.synthesize_claims(claims, rows=3_000, plans=2, seed=9, plan_ids=["P-1", "P-2"])
+    runner = CliRunner()
+    args = ["outcomes", str(claims), "--errors", "exclude", "--unmapped", "flag"]
+    raw = runner.invoke(cli, [*args, "--json"])
+    assert raw.exit_code == 0, raw.output
+    truth = pd.DataFrame(json.loads(raw.stdout))
+    csv = tmp_path / "summary.csv"
+    done = runner.invoke(cli, [*args, "--suppress", "--out", str(csv)])
+    assert done.exit_code == 0, done.output
+    shown_json = runner.invoke(cli, [*args, "--suppress", "--json"])
+    for shown in (pd.read_csv(csv), pd.DataFrame(json.loads(shown_json.stdout))):
+        counts = [C.CLAIMS, C.CLAIM_LINES, C.DENIED, C.OUT_OF_NETWORK_CLAIMS]
+        counts += [c for c in truth.columns if c.startswith("denied_")]
+        values, hidden = _cells("o", truth, shown, counts)
+        small = [c for c in hidden if 1 <= values[c] <= 10]
+        assert small
+        rel: list[Relation] = [
+            {("o", i, C.CLAIMS): 1.0, ("o", i, C.CLAIM_LINES): -1.0} for i in truth.index
+        ]
+        for column in counts:
+            rel.append(_total(("o", i, column) for i in truth.index))
+            for keys in ([C.PLAN_ID], [C.PLAN_ID, C.SIDE]):
+                for _, rows in truth.groupby(keys, dropna=False).groups.items():
+                    if len(rows) > 1:
+                        rel.append(_total(("o", i, column) for i in rows))
+        assert attack(values, small, rel)  # the totals give the small cells back...
+        protected = set(small) | _complements({"o": shown})
+        leaks = [c for c in attack(values, hidden, rel) if c in protected]
+        assert leaks == []  # ...but not once the complements are hidden
+
+
 # --- the payer scorecard ---------------------------------------------------------------------
 
 
