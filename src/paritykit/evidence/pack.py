@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -198,7 +199,9 @@ def _charts(
         fig, ax = plt.subplots(figsize=size)
         try:
             draw(ax)
-            fig.tight_layout()
+            with warnings.catch_warnings():  # a tight layout that cannot apply is no error
+                warnings.simplefilter("ignore", UserWarning)
+                fig.tight_layout()
             written.extend(save_figure(fig, ensure_inside(folder, folder / name)))
         finally:
             plt.close(fig)

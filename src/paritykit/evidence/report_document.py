@@ -845,7 +845,9 @@ def _claims_part(
             ReportFinding(
                 kind="claims",
                 severity=_SEVERITY_LABELS["warning_sign"],
-                title="All plans pooled: denials",
+                title=f"{plan_id}, all classifications pooled: denials"
+                if plan_id
+                else "All plans pooled: denials",
                 headline=tidy_text(_first_clause(_first_sentence(str(rec[C.FINDING])))),
                 detail=tidy_text(str(rec[C.FINDING])),
                 citation=str(rec[C.CITATION]),
