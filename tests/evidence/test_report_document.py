@@ -192,7 +192,8 @@ def test_first_page_names_plan_period_and_failing_qtl(
     facts = sample_plan_facts("SAMPLE-B")
     assert facts["plan_name"] in first
     assert f"Plan year (benefit design) {facts['plan_year']}" in first
-    claims = pd.read_parquet(inputs["claims"], columns=["service_date"])
+    claims = pd.read_parquet(inputs["claims"], columns=["plan_id", "service_date"])
+    claims = claims[claims["plan_id"] == "SAMPLE-B"]  # the pack is about the plan's claims
     start, end = pd.to_datetime(claims["service_date"]).agg(["min", "max"])
     for day in (start, end):
         assert f"{day:%B} {day.day}, {day.year}" in first
