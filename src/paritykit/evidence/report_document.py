@@ -1139,7 +1139,9 @@ def _excluded_table(sheet: Any) -> ReportTable | None:
         count = r["count"]
         if "count" in hidden or pd.isna(count):
             count_text = (
-                ("suppressed" if "count" in extra else "fewer than 11") if "count" in hidden else ""
+                ("suppressed" if "count" in extra else "fewer\u00a0than\u00a011")
+                if "count" in hidden
+                else ""
             )
         else:
             count_text = _count(count)
