@@ -26,6 +26,7 @@ import pandas as pd
 from paritykit import columns as C
 
 __all__ = [
+    "COMPLEMENTARY",
     "SMALL_CELL_THRESHOLD",
     "SUPPRESSED",
     "Relation",
@@ -35,6 +36,7 @@ __all__ = [
     "group_total_relations",
     "is_small_count",
     "mask_small_counts_in_text",
+    "outcome_relations",
     "row_sum_relations",
     "suppress_outcomes",
     "suppress_rates",
@@ -45,6 +47,9 @@ __all__ = [
 SMALL_CELL_THRESHOLD: Final = 11
 #: Column listing, per row, which columns were suppressed.
 SUPPRESSED: Final = "suppressed"
+#: Column listing, per row, the count cells hidden only to protect another cell (their value is
+#: 0 or at least 11, so a writer must not mark them "<11"); present only when there are some.
+COMPLEMENTARY: Final = "suppressed_complementary"
 
 
 def is_small_count(values: pd.Series, threshold: int = SMALL_CELL_THRESHOLD) -> pd.Series:
@@ -168,6 +173,8 @@ def complementary_suppression(
     values: pd.DataFrame,
     primary: Iterable[Cell],
     relations: Sequence[Relation],
+    *,
+    keep: Iterable[Cell] = (),
 ) -> list[Cell]:
     """Hide further cells until no hidden cell can be worked out from the relations.
 
@@ -180,6 +187,9 @@ def complementary_suppression(
     relations : sequence of Relation
         The additive relations a reader may know (see :func:`row_sum_relations`,
         :func:`group_total_relations`, :func:`constant_sum_relations`).
+    keep : iterable of (index, column), optional
+        Cells that are published whatever happens (a total stated in a banner): never chosen
+        as complements.
 
     Returns
     -------
@@ -199,6 +209,10 @@ def complementary_suppression(
     hidden = list(dict.fromkeys(primary))
     hidden_set = set(hidden)
     numbers = _cell_numbers(values, relations)
+    for cell in keep:  # never a complement: rank it after every other cell
+        if cell in numbers:
+            numbers[cell] = float("inf")
+    fixed = set(keep)
     by_cell: dict[Cell, list[Relation]] = {}
     for relation in relations:
         for cell, coef in relation:
@@ -213,7 +227,7 @@ def complementary_suppression(
         for target in disclosed:  # one complement per disclosed cell not already covered
             if target in touched:
                 continue
-            choice = _complement_for(numbers, [target], hidden_set, by_cell)
+            choice = _complement_for(numbers, [target], hidden_set, by_cell, fixed=fixed)
             if choice is None:
                 continue
             hidden.append(choice)
@@ -222,7 +236,9 @@ def complementary_suppression(
             for relation in by_cell.get(choice, []):
                 touched.update(cell for cell, _ in relation)
         if not added:  # every cell next to them is hidden: look next to any disclosed cell
-            choice = _complement_for(numbers, disclosed, hidden_set, by_cell, anywhere=True)
+            choice = _complement_for(
+                numbers, disclosed, hidden_set, by_cell, anywhere=True, fixed=fixed
+            )
             if choice is None:
                 raise ValueError(
                     f"cannot protect cell {disclosed[0]!r}: a relation gives it alone (its total "
@@ -249,6 +265,7 @@ def _complement_for(
     by_cell: Mapping[Cell, list[Relation]],
     *,
     anywhere: bool = False,
+    fixed: set[Cell] | frozenset[Cell] = frozenset(),
 ) -> Cell | None:
     """The shown cell to hide next, in a relation holding a target.
 
@@ -265,7 +282,7 @@ def _complement_for(
     for relation in relations:
         cells = [cell for cell, coef in relation if coef]
         for cell in cells:
-            if cell in hidden:
+            if cell in hidden or cell in fixed:
                 continue
             # a cell whose other relations hold nothing hidden would open new gaps there
             exposed = sum(
@@ -288,6 +305,8 @@ def suppress_small_cells(
     whole_row_if: Iterable[str] = (),
     threshold: int = SMALL_CELL_THRESHOLD,
     relations: Sequence[Relation] = (),
+    hide: Iterable[Cell] = (),
+    keep: Iterable[Cell] = (),
 ) -> pd.DataFrame:
     """Blank small counts and what could reveal them; record what was blanked per row.
 
@@ -309,6 +328,11 @@ def suppress_small_cells(
         Additive relations between count cells that a reader may know. Further count cells
         are hidden (with their dependents) until no hidden count can be worked out from them
         (:func:`complementary_suppression`).
+    hide : iterable of (index, column), optional
+        Further count cells to blank with their dependents: cells hidden in another table that
+        this one repeats (the same count must be hidden everywhere it appears).
+    keep : iterable of (index, column), optional
+        Cells never chosen as complements (passed to :func:`complementary_suppression`).
 
     Returns
     -------
@@ -334,13 +358,19 @@ def suppress_small_cells(
     for name in whole_row_if:
         if name in out.columns:
             whole |= is_small_count(out[name], threshold)
+    small = blanked.copy()
     for name in present:
         mask = is_small_count(out[name], threshold) | whole
         blanked.loc[mask, name] = True
-    if relations:
-        primary = [(i, c) for c in present for i in out.index[blanked[c].to_numpy()]]
-        for i, c in complementary_suppression(frame, primary, relations):
+        small.loc[mask, name] = True
+    for i, c in hide:
+        if c in blanked.columns and i in blanked.index:
             blanked.loc[i, c] = True
+    if relations:
+        primary = [(i, c) for c in blanked.columns for i in out.index[blanked[c].to_numpy()]]
+        for i, c in complementary_suppression(frame, primary, relations, keep=keep):
+            blanked.loc[i, c] = True
+    chosen = blanked[present].copy()  # small, given (hide) or complementary: before dependents
     for name in present:
         mask = blanked[name]
         for dep in dependents.get(name, ()):
@@ -367,16 +397,34 @@ def suppress_small_cells(
         ", ".join(p for p in (str(a or ""), str(b or "")) if p)
         for a, b in zip(previous, listed, strict=True)
     ]
+    extra = chosen & ~small[present]
+    for name in present:  # a hidden count that is itself small (from another table) is primary
+        extra[name] &= ~is_small_count(frame[name], threshold)
+    if extra.to_numpy().any() or COMPLEMENTARY in out.columns:
+        before = (
+            out[COMPLEMENTARY] if COMPLEMENTARY in out.columns else pd.Series("", index=out.index)
+        )
+        now = extra.apply(lambda row: ", ".join(row.index[row.to_numpy()]), axis=1)
+        out[COMPLEMENTARY] = [
+            ", ".join(p for p in (str(a or ""), str(b or "")) if p)
+            for a, b in zip(before, now, strict=True)
+        ]
     return out
 
 
 def suppress_outcomes(
-    summary: pd.DataFrame, *, threshold: int = SMALL_CELL_THRESHOLD
+    summary: pd.DataFrame,
+    *,
+    threshold: int = SMALL_CELL_THRESHOLD,
+    hide: Iterable[Cell] = (),
+    relations: Sequence[Relation] = (),
 ) -> pd.DataFrame:
     """Suppress small cells in a :func:`paritykit.summarize_outcomes` table.
 
     A small ``claims`` (or ``claim_lines``) count blanks the whole row, amounts included; any
-    other small count blanks itself and the rates computed from it.
+    other small count blanks itself and the rates computed from it. ``hide`` lists further
+    count cells to blank with what they reveal (complements chosen across tables);
+    ``relations`` (e.g. :func:`outcome_relations`) makes the suppression complementary.
     """
     from paritykit.aggregate.outcomes import COUNT_COLUMNS, RATE_DEFINITIONS
 
@@ -393,7 +441,45 @@ def suppress_outcomes(
         dependents=dependents,
         whole_row_if=(C.CLAIMS, C.CLAIM_LINES),
         threshold=threshold,
+        hide=hide,
+        relations=relations,
     )
+
+
+def outcome_relations(summary: pd.DataFrame) -> list[Relation]:
+    """The sums a reader of an outcome summary can form.
+
+    Per row, claims equal claim lines (line unit) and the denied lines add up over the denial
+    reasons when they do in the table; per count column, the rows add up to a total for the
+    whole table, per plan, and per plan and side (totals a reader may know from elsewhere).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"plan_id": ["P", "P"], "side": ["mhsud", "ms"],
+    ...                   "claims": [40, 300], "claim_lines": [40, 300], "denied": [4, 30]})
+    >>> out = suppress_outcomes(t, relations=outcome_relations(t))
+    >>> out["suppressed"].str.contains("denied").tolist()
+    [True, True]
+    """
+    from paritykit.aggregate.outcomes import COUNT_COLUMNS
+
+    counts = [c for c in COUNT_COLUMNS if c in summary.columns]
+    reasons = [c for c in counts if c.startswith("denied_")]
+    relations: list[Relation] = []
+    if C.CLAIMS in summary.columns and C.CLAIM_LINES in summary.columns:
+        same = summary[C.CLAIMS] == summary[C.CLAIM_LINES]
+        relations += row_sum_relations(summary[same], C.CLAIMS, [C.CLAIM_LINES])
+    if reasons and C.DENIED in summary.columns:
+        adds = summary[reasons].sum(axis=1) == summary[C.DENIED]
+        relations += row_sum_relations(summary[adds], C.DENIED, reasons)
+    plan = [C.PLAN_ID] if C.PLAN_ID in summary.columns else []
+    side = [C.SIDE] if C.SIDE in summary.columns else []
+    relations += group_total_relations(summary, counts)
+    if plan:
+        relations += group_total_relations(summary, counts, by=plan)
+    if side:
+        relations += group_total_relations(summary, counts, by=[*plan, *side])
+    return [r for r in relations if len(r) > 1]  # a group of one row is not a further margin
 
 
 #: Columns of a compare_rates row that would reveal either side's counts.
@@ -414,13 +500,19 @@ _COMPARISONS: Final[tuple[str, ...]] = (
 )
 
 
-def suppress_rates(rates: pd.DataFrame, *, threshold: int = SMALL_CELL_THRESHOLD) -> pd.DataFrame:
+def suppress_rates(
+    rates: pd.DataFrame,
+    *,
+    threshold: int = SMALL_CELL_THRESHOLD,
+    hide: Iterable[Cell] = (),
+) -> pd.DataFrame:
     """Suppress small cells in a :func:`paritykit.compare_rates` table.
 
     A small event or trial count on one side blanks that side's counts and rate and every
     comparison in the row (ratios, differences, intervals, test statistic and p-values), since
     each of them, with the other side's counts, would give the small count back. ``flagged``
-    is kept: it reveals no count.
+    is kept: it reveals no count. ``hide`` lists further count cells to blank the same way
+    (counts hidden in the outcome table this one repeats).
     """
     sides = {
         "mhsud": ([C.MHSUD_EVENTS, C.MHSUD_TRIALS], C.MHSUD_RATE),
@@ -435,6 +527,7 @@ def suppress_rates(rates: pd.DataFrame, *, threshold: int = SMALL_CELL_THRESHOLD
         counts=[c for counts, _ in sides.values() for c in counts],
         dependents=dependents,
         threshold=threshold,
+        hide=hide,
     )
 
 

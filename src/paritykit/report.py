@@ -14,7 +14,9 @@ import hashlib
 import json
 import os
 import platform
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -25,17 +27,17 @@ from paritykit._atomic import atomic_write_text
 from paritykit._version import __version__
 from paritykit.analysis.quantitative import QuantitativeTestResult, quantitative_test
 from paritykit.citations import cite
+from paritykit.coverage import DataCoverage, claims_coverage
 from paritykit.errors import ConfigurationError
 from paritykit.load.benefits import read_benefits
 from paritykit.load.plan_facts import PlanFacts, read_plan_facts
 from paritykit.privacy import (
     SMALL_CELL_THRESHOLD,
+    SUPPRESSED,
     mask_small_counts_in_text,
-    suppress_outcomes,
-    suppress_rates,
 )
 
-__all__ = ["FINDING_COLUMNS", "EvidencePack", "build_evidence_pack", "file_sha256"]
+__all__ = ["FINDING_COLUMNS", "DataCoverage", "EvidencePack", "build_evidence_pack", "file_sha256"]
 
 FINDING_COLUMNS: Final[tuple[str, ...]] = (
     "rank",
@@ -130,6 +132,15 @@ class EvidencePack:
         The outcome summary, suppressed as written (None without claims).
     suppressed : bool
         Whether small-cell suppression was applied.
+    coverage : DataCoverage
+        The plan, the benefits' plan year and the claims' period, lines and members.
+    context : pandas.DataFrame or None
+        With ``compare_plans=True``: the other plans' denial rates, suppressed as written
+        (labelled context, never part of the findings); None otherwise.
+    tables : mapping of str to pandas.DataFrame
+        Every count table as the pack publishes it (suppressed when ``suppressed``):
+        ``outcomes``, ``rates``, ``excluded``, ``nqtl_tests`` and ``context`` (those that
+        exist).
     """
 
     out_dir: Path
@@ -140,6 +151,9 @@ class EvidencePack:
     rates: pd.DataFrame | None
     outcomes: pd.DataFrame | None
     suppressed: bool
+    coverage: DataCoverage | None = None
+    context: pd.DataFrame | None = None
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """Return the files written, with sizes and SHA-256 hashes."""
@@ -161,11 +175,12 @@ class EvidencePack:
         characters; the full text is in the workbook's Summary sheet and the letter.
         """
         lines = [f"Evidence pack in {self.out_dir} ({len(self.files)} files)"]
+        if self.coverage is not None:
+            lines += [_cut("  " + text, width) for text in self.coverage.summary_lines()]
         shown = self.findings.head(max_findings)
         for rec in shown.itertuples(index=False):
             text = " ".join(str(rec.finding).split())
-            line = f"  [{rec.severity}] {text} ({rec.exhibit})"
-            lines.append(line if len(line) <= width else line[: width - 3] + "...")
+            lines.append(_cut(f"  [{rec.severity}] {text} ({rec.exhibit})", width))
         if len(self.findings) > len(shown):
             lines.append(f"  ... and {len(self.findings) - len(shown)} more finding(s)")
         lines.extend(_screening_lines(self.quantitative, width))
@@ -180,8 +195,6 @@ class EvidencePack:
 
 def _screening_lines(qtl: QuantitativeTestResult, width: int) -> list[str]:
     """Each requirement a screening without payments left open, with its condition."""
-    import textwrap
-
     frame = qtl.screening
     if not len(frame):
         return []
@@ -191,20 +204,18 @@ def _screening_lines(qtl: QuantitativeTestResult, width: int) -> list[str]:
         f"Screened without projected payments: {decided} requirement(s) decided whatever the "
         f"payments, {len(depends)} depend on them:"
     ]
-    for rec in depends.to_dict("records"):
+    shown = depends.head(3)
+    for rec in shown.to_dict("records"):
         place = str(rec[C.CLASSIFICATION] or "all M/S benefits").replace("_", " ")
         if isinstance(rec[C.SUB_CLASSIFICATION], str) and rec[C.SUB_CLASSIFICATION]:
             place += f" ({rec[C.SUB_CLASSIFICATION].replace('_', ' ')})"
-        text = f"{rec[C.PLAN_ID]}, {place}, {str(rec[C.REQUIREMENT_TYPE]).replace('_', ' ')}: "
-        lines.extend(
-            textwrap.wrap(
-                text + str(rec[C.SCREENING_CONDITION]) + ".",
-                width=width,
-                initial_indent="  - ",
-                subsequent_indent="    ",
-            )
-        )
+        text = f"{place}, {str(rec[C.REQUIREMENT_TYPE]).replace('_', ' ')}: "
+        lines.append(_cut("  - " + text + str(rec[C.SCREENING_CONDITION]) + ".", width))
+    if len(depends) > len(shown):
+        lines.append(f"  ... and {len(depends) - len(shown)} more (conditions in full: report.pdf)")
     return lines
+def _cut(line: str, width: int) -> str:
+    return line if len(line) <= width else line[: width - 3] + "..."
 
 
 def build_evidence_pack(
@@ -219,6 +230,7 @@ def build_evidence_pack(
     correction: str = "fdr_bh",
     command: str | None = None,
     prepared_on: dt.date | None = None,
+    compare_plans: bool = False,
 ) -> EvidencePack:
     """Run the whole pipeline and write an evidence pack into ``out``.
 
@@ -249,6 +261,12 @@ def build_evidence_pack(
         The command line to record in the Provenance sheet (the CLI passes its own).
     prepared_on : datetime.date, optional
         The letter's date (default: today); fix it to rebuild a byte-identical letter.
+    compare_plans : bool
+        The pack is about the plan of the plan facts (``plan_id``): every exhibit, chart and
+        finding holds that plan only, and a claims file without it is refused. With
+        ``compare_plans=True`` the other plans in the claims file are shown too, as labelled
+        context (their denial rates, on a sheet and in a report section of their own); they
+        never enter the plan's findings.
 
     Returns
     -------
@@ -279,36 +297,51 @@ def build_evidence_pack(
     refuse_inputs_as_outputs({"--out": Path(out)}, sources, folder_writes=PACK_NAMES)
     facts = plan if isinstance(plan, PlanFacts) else read_plan_facts(plan)
     table = read_benefits(benefits)
-    if facts.plan_id is not None and facts.plan_id not in set(table[C.PLAN_ID]):
+    plan_id = facts.plan_id
+    if plan_id is not None and plan_id not in set(table[C.PLAN_ID]):
         plans = ", ".join(sorted(set(table[C.PLAN_ID])))
         raise ConfigurationError(
-            f"plan facts name plan_id {facts.plan_id!r}, which is not in the benefits table "
+            f"plan facts name plan_id {plan_id!r}, which is not in the benefits table "
             f"(plans: {plans}); fix plan_id in the plan facts or leave it out to cover every plan"
         )
-    qtl = quantitative_test(table)
+    # The pack is about the plan of the plan facts: every exhibit is computed from its rows only.
+    scoped = table if plan_id is None else table[table[C.PLAN_ID] == plan_id]
+    qtl = quantitative_test(scoped)
     analysis = (
-        _claims_analysis(claims, alpha=alpha, correction=correction) if claims is not None else None
+        _claims_analysis(
+            claims,
+            plan_id=plan_id,
+            alpha=alpha,
+            correction=correction,
+            compare_plans=compare_plans,
+        )
+        if claims is not None
+        else None
     )
     if nqtls is None:
         nqtls = _nqtl_sheet_of(benefits)
     review = None
     if nqtls is not None:
         from paritykit.analysis.nqtl import nqtl_review
+        from paritykit.load.nqtl import read_nqtls
 
+        inventory = read_nqtls(nqtls)
+        if plan_id is not None:
+            inventory = inventory[inventory[C.PLAN_ID] == plan_id]
         review = nqtl_review(
-            nqtls,
+            inventory,
             outcomes=analysis["outcomes"] if analysis is not None else None,
             alpha=alpha,
             correction=correction,
         )
     inputs = _inputs_table(benefits, plan, claims, nqtls)
-    outcomes_shown = rates_shown = None
+    coverage = _coverage(facts, analysis, suppress)
+    published = _publish(table, analysis, review, coverage, suppress=suppress, alpha=alpha)
+    outcomes_shown = published["outcomes"]
+    rates_shown = published["rates"]
     if analysis is not None:
-        outcomes_shown = (
-            suppress_outcomes(analysis["outcomes"]) if suppress else analysis["outcomes"]
-        )
-        rates_shown = suppress_rates(analysis["rates"]) if suppress else analysis["rates"]
-    findings = _findings(qtl, analysis, rates_shown, facts, alpha, review)
+        analysis = {**analysis, "stratified": published["stratified"]}
+    findings = _findings(qtl, analysis, rates_shown, facts, alpha, published["review"])
     if suppress:
         findings[C.FINDING] = findings[C.FINDING].map(mask_small_counts_in_text)
     out_dir = Path(out)
@@ -320,7 +353,7 @@ def build_evidence_pack(
             facts=facts,
             benefits_table=table,
             qtl=qtl,
-            review=review,
+            review=published["review"],
             analysis=analysis,
             outcomes_shown=outcomes_shown,
             rates_shown=rates_shown,
@@ -329,8 +362,11 @@ def build_evidence_pack(
             suppress=suppress,
             alpha=alpha,
             correction=correction,
-            command=command or _command(benefits, plan, claims, out_dir, suppress),
+            command=command or _command(benefits, plan, claims, out_dir, suppress, compare_plans),
             prepared_on=prepared_on or dt.date.today(),
+            coverage=coverage,
+            excluded=published["excluded"],
+            context=published["context"],
         )
         final = publish(staging, out_dir, written, keep=sources)
     return EvidencePack(
@@ -342,46 +378,460 @@ def build_evidence_pack(
         rates=rates_shown,
         outcomes=outcomes_shown,
         suppressed=suppress,
+        coverage=coverage,
+        context=published["context"],
+        tables={
+            name: frame
+            for name, frame in (
+                ("outcomes", outcomes_shown),
+                ("rates", rates_shown),
+                ("excluded", published["excluded"]),
+                (
+                    "nqtl_tests",
+                    published["review"].outcome_tests if published["review"] is not None else None,
+                ),
+                ("context", published["context"]),
+            )
+            if frame is not None
+        },
     )
 
 
 def _claims_analysis(
-    claims: str | os.PathLike[str] | pd.DataFrame, *, alpha: float, correction: str
+    claims: str | os.PathLike[str] | pd.DataFrame,
+    *,
+    plan_id: str | None,
+    alpha: float,
+    correction: str,
+    compare_plans: bool = False,
 ) -> dict[str, Any]:
+    """Validate the whole claims file, then analyse the lines of ``plan_id`` only.
+
+    With ``compare_plans`` the other plans' denial rates are computed too, as context (their own
+    multiple-comparison family: they never change this plan's figures).
+    """
     from paritykit.aggregate.outcomes import summarize_outcomes
     from paritykit.load.claims import scan_claims
-    from paritykit.stats import compare_rates, stratified_test
+    from paritykit.stats import compare_rates
     from paritykit.validate.claims import validate_claims
 
     source = "<DataFrame>" if isinstance(claims, pd.DataFrame) else str(claims)
     validation = validate_claims(scan_claims(claims), errors="exclude", source=source)
+    lines = validation.table
+    per_plan = lines.group_by(C.PLAN_ID).aggregate(_lines=lines.count()).to_pandas()
+    found = sorted(str(p) for p in per_plan[C.PLAN_ID].dropna())
+    other_lines = 0
+    others: list[str] = []
+    if plan_id is not None:
+        if plan_id not in found:
+            raise ConfigurationError(
+                f"claims {source}: no claim line has plan_id {plan_id!r}, the plan of the plan "
+                f"facts; plan ids found in the claims: {', '.join(found) or 'none'}. Give the "
+                "claims of that plan, or fix plan_id in the plan facts."
+            )
+        others = [p for p in found if p != plan_id]
+        other_lines = int(per_plan.loc[per_plan[C.PLAN_ID] != plan_id, "_lines"].sum())
+        lines = lines.filter(lines[C.PLAN_ID] == plan_id)
     by = (C.PLAN_ID, C.CLASSIFICATION)
-    outcomes = summarize_outcomes(validation.table, by=by, unmapped="flag")
-    unclassified = outcomes[outcomes[C.SIDE].isna() | outcomes[C.CLASSIFICATION].isna()]
-    outcomes = outcomes.drop(index=unclassified.index).reset_index(drop=True)
+    outcomes, unclassified = _outcomes_of(summarize_outcomes(lines, by=by, unmapped="flag"))
     rates = compare_rates(
         outcomes, events=C.DENIED, trials=C.CLAIMS, by=by, alpha=alpha, correction=correction
     )
-    stratified = stratified_test(outcomes, events=C.DENIED, trials=C.CLAIMS, strata=by, alpha=alpha)
+    context = None
+    if compare_plans and others:
+        rest = validation.table.filter(validation.table[C.PLAN_ID] != plan_id)
+        rest_outcomes, _ = _outcomes_of(summarize_outcomes(rest, by=by, unmapped="flag"))
+        context = {
+            "outcomes": rest_outcomes,
+            "rates": compare_rates(
+                rest_outcomes,
+                events=C.DENIED,
+                trials=C.CLAIMS,
+                by=by,
+                alpha=alpha,
+                correction=correction,
+            ),
+        }
+    facts = claims_coverage(lines)
     return {
-        "service_period": _service_period(validation.table),
+        "service_period": (facts["first_service_date"], facts["last_service_date"]),
+        "coverage": facts,
         "validation": validation,
         "outcomes": outcomes,
         "unclassified": unclassified,
         "rates": rates,
-        "stratified": stratified,
+        "other_plans": len(others),
+        "other_plan_lines": other_lines,
+        "context": context,
     }
 
 
-def _service_period(table: Any) -> tuple[dt.date | None, dt.date | None]:
-    """First and last service date of the claim lines analysed (None, None when there are none)."""
-    column = table[C.SERVICE_DATE]
-    row = table.aggregate(first=column.min(), last=column.max()).to_pandas().iloc[0]
+def _outcomes_of(outcomes: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split an outcome summary into classified rows and the unclassified ones."""
+    unclassified = outcomes[outcomes[C.SIDE].isna() | outcomes[C.CLASSIFICATION].isna()]
+    return outcomes.drop(index=unclassified.index).reset_index(drop=True), unclassified
 
-    def day(value: Any) -> dt.date | None:
-        return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
-    return day(row["first"]), day(row["last"])
+def _coverage(facts: PlanFacts, analysis: dict[str, Any] | None, suppress: bool) -> DataCoverage:
+    if analysis is None:
+        return DataCoverage(facts.plan_id, int(facts.plan_year), suppressed=suppress)
+    return DataCoverage(
+        facts.plan_id,
+        int(facts.plan_year),
+        other_plans=analysis["other_plans"],
+        other_plan_lines=analysis["other_plan_lines"],
+        suppressed=suppress,
+        **analysis["coverage"],
+    )
+
+
+# --- what leaves the pack: small-cell protection across every table ---------------------------
+
+#: Excluded-data rows whose count is published whatever happens (the banner states them).
+_KEPT_ROLES: Final = ("scanned", "analysed")
+
+
+def _excluded_rows(
+    benefits_table: pd.DataFrame, analysis: dict[str, Any] | None, coverage: DataCoverage
+) -> pd.DataFrame:
+    """The Excluded data exhibit: every excluded or altered row counted, with a ``_role``."""
+    rows: list[dict[str, Any]] = []
+    blank = benefits_table.attrs.get("blank_rows", [])
+    rows.append(
+        {
+            "input": "benefits",
+            "reason": "blank rows skipped",
+            "count": len(blank),
+            "action": "skipped",
+            "detail": ", ".join(map(str, blank)),
+            "_role": "benefits",
+        }
+    )
+    dropped = benefits_table.attrs.get("dropped_duplicates", [])
+    rows.append(
+        {
+            "input": "benefits",
+            "reason": "exact duplicate rows",
+            "count": len(dropped),
+            "action": "dropped" if dropped else "none",
+            "detail": ", ".join(map(str, dropped)),
+            "_role": "benefits",
+        }
+    )
+    if analysis is not None:
+        validation = analysis["validation"]
+        rows.append(
+            {
+                "input": "claims",
+                "reason": "claim lines scanned",
+                "count": validation.total_lines,
+                "action": "read",
+                "detail": "",
+                "_role": "scanned",
+            }
+        )
+        for rec in validation.checks.to_dict("records"):
+            if rec[C.ACTION] in ("excluded", "normalized") and rec[C.LINES]:
+                rows.append(
+                    {
+                        "input": "claims",
+                        "reason": f"{rec['problem']} ({rec['column']})",
+                        "count": rec[C.LINES],
+                        "action": rec[C.ACTION],
+                        "detail": rec["expected"],
+                        "_role": rec[C.ACTION],
+                    }
+                )
+        if coverage.other_plans:
+            rows.append(
+                {
+                    "input": "claims",
+                    "reason": f"claim lines of {coverage.other_plans} other plan(s) in the file",
+                    "count": coverage.other_plan_lines,
+                    "action": "not part of this pack",
+                    "detail": "this pack is about the plan of the plan facts only "
+                    "(paritykit report --compare-plans shows the others as context)",
+                    "_role": "other_plans",
+                }
+            )
+        unclassified = analysis["unclassified"]
+        rows.append(
+            {
+                "input": "claims",
+                "reason": "lines that could not be classified",
+                "count": int(unclassified[C.CLAIMS].sum()) if len(unclassified) else 0,
+                "action": "excluded",
+                "detail": "no rule matched their codes",
+                "_role": "unclassified",
+            }
+        )
+        rows.append(
+            {
+                "input": "claims",
+                "reason": "claim lines analysed"
+                + (f" (plan {coverage.plan_id})" if coverage.plan_id else ""),
+                "count": coverage.claim_lines,
+                "action": "analysed",
+                "detail": coverage.period_text,
+                "_role": "analysed",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _claims_relations(
+    stacked: pd.DataFrame, excluded: pd.DataFrame, validation: Any
+) -> tuple[list[Any], list[Any]]:
+    """What a reader can add up across the Outcome data and Excluded data exhibits.
+
+    Returns the relations and the cells that stay published (the banner's totals).
+    """
+    from paritykit.aggregate.outcomes import COUNT_COLUMNS
+    from paritykit.privacy import group_total_relations, row_sum_relations
+
+    body = stacked[stacked.index.get_level_values(0) == "D"]
+    counts = [c for c in COUNT_COLUMNS if c in body.columns]
+    reasons = [c for c in counts if c.startswith("denied_")]
+    relations: list[Any] = []
+    # a row's claims equal its claim lines (unit "line"); denied = the denied lines by reason
+    relations += row_sum_relations(body, C.CLAIMS, [C.CLAIM_LINES])
+    if reasons and (body[reasons].sum(axis=1) == body[C.DENIED]).all():
+        relations += row_sum_relations(body, C.DENIED, reasons)
+    # column totals, overall and per side, taken as known (a reader may have them); the claim
+    # lines add up, with the unclassified lines, to the banner's total instead (below)
+    others = [c for c in counts if c not in (C.CLAIMS, C.CLAIM_LINES)]
+    relations += group_total_relations(body, others)
+    relations += group_total_relations(body, others, by=[C.SIDE])
+    role = {r: ("E", i) for i, r in excluded["_role"].items() if r != "excluded"}
+    excluded_rows = [("E", i) for i in excluded.index[excluded["_role"] == "excluded"]]
+    if "analysed" in role:
+        analysed = ((role["analysed"], "count"), -1.0)
+        claims = tuple(((i, C.CLAIMS), 1.0) for i in body.index)
+        relations.append((*claims, ((role["unclassified"], "count"), 1.0), analysed))
+        excluded_cells = [((i, "count"), -1.0) for i in excluded_rows]
+        parts = [analysed]
+        if "other_plans" in role:
+            parts.append(((role["other_plans"], "count"), -1.0))
+        total = sum(int(excluded.at[i[1], "count"]) for i in excluded_rows)
+        if total == validation.excluded_lines:  # the reasons add up to the lines excluded
+            parts += excluded_cells
+        relations.append((((role["scanned"], "count"), 1.0), *parts))
+    keep = [(role[r], "count") for r in _KEPT_ROLES if r in role]
+    return relations, keep
+
+
+def _hidden_counts(frame: pd.DataFrame, columns: Sequence[str]) -> set[tuple[Any, str]]:
+    """The (row, column) count cells a suppressed table lists as withheld."""
+    out = set()
+    for i, names in frame[SUPPRESSED].items():
+        for name in str(names or "").split(","):
+            if name.strip() in columns:
+                out.add((i, name.strip()))
+    return out
+
+
+def _suppress_claims_tables(
+    outcomes: pd.DataFrame,
+    excluded: pd.DataFrame | None,
+    validation: Any,
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Suppress the outcome and excluded-data tables together (complementary across both)."""
+    from paritykit.aggregate.outcomes import COUNT_COLUMNS
+    from paritykit.privacy import complementary_suppression, suppress_outcomes
+
+    first = suppress_outcomes(outcomes)
+    tables = {"D": outcomes}
+    primary = [(("D", i), c) for i, c in _hidden_counts(first, COUNT_COLUMNS)]
+    if excluded is not None:
+        tables["E"] = excluded[["count"]]
+        small = excluded.index[
+            pd.to_numeric(excluded["count"], errors="coerce").between(1, SMALL_CELL_THRESHOLD - 1)
+        ]
+        primary += [(("E", i), "count") for i in small]
+    stacked = pd.concat(tables)
+    relations, keep = (
+        _claims_relations(stacked, excluded, validation)
+        if excluded is not None
+        else _outcome_only_relations(stacked)
+    )
+    hidden = complementary_suppression(stacked, primary, relations, keep=keep)
+    hide_d = [(i, c) for (t, i), c in hidden if t == "D"]
+    hide_e = [(i, c) for (t, i), c in hidden if t == "E"]
+    shown = suppress_outcomes(outcomes, hide=hide_d)
+    if excluded is None:
+        return shown, None
+    from paritykit.privacy import suppress_small_cells
+
+    rest = suppress_small_cells(
+        excluded, counts=["count"], dependents={"count": ["detail"]}, hide=hide_e
+    )
+    return shown, rest
+
+
+def _outcome_only_relations(stacked: pd.DataFrame) -> tuple[list[Any], list[Any]]:
+    from paritykit.privacy import outcome_relations
+
+    return outcome_relations(stacked), []
+
+
+def _rate_cells(
+    rates: pd.DataFrame, outcomes_shown: pd.DataFrame, measure: tuple[str, str] = ("", "")
+) -> list[tuple[Any, str]]:
+    """Cells of a rate comparison that repeat (or add up) outcome counts hidden elsewhere."""
+    from paritykit.aggregate.outcomes import COUNT_COLUMNS
+
+    events, trials = measure if measure[0] else (C.DENIED, C.CLAIMS)
+    hidden = _hidden_counts(outcomes_shown, COUNT_COLUMNS)
+    amounts = (C.ALLOWED_AMOUNT, C.BILLED_AMOUNT, C.PAID_AMOUNT)
+    out: list[tuple[Any, str]] = []
+    for i, rec in rates.iterrows():
+        wanted = {rec[C.CLASSIFICATION]}
+        if rec.get(C.MEASURE) == C.OUT_OF_NETWORK_RATE:
+            from paritykit.analysis.nqtl import NETWORK_PARTNER
+
+            wanted.add(NETWORK_PARTNER.get(rec[C.CLASSIFICATION], rec[C.CLASSIFICATION]))
+        for side, (ev_col, tr_col) in {
+            "mhsud": (C.MHSUD_EVENTS, C.MHSUD_TRIALS),
+            "ms": (C.MS_EVENTS, C.MS_TRIALS),
+        }.items():
+            rows = outcomes_shown.index[
+                (outcomes_shown[C.PLAN_ID] == rec[C.PLAN_ID])
+                & outcomes_shown[C.CLASSIFICATION].isin(wanted)
+                & (outcomes_shown[C.SIDE] == side)
+            ]
+            ev_hidden = any(
+                (r, events) in hidden or (events in amounts and (r, C.CLAIMS) in hidden)
+                for r in rows
+            )
+            if ev_hidden:
+                out.append((i, ev_col))
+            if any((r, trials) in hidden for r in rows):
+                out.append((i, tr_col))
+    return out
+
+
+_OUTCOME_FIGURES = re.compile(r"is [\d.]+% against [\d.]+% for M/S \([^)]*\)")
+
+
+def _review_shown(review: Any, outcomes_shown: pd.DataFrame | None) -> Any:
+    """The NQTL review as published: outcome tests and the findings that quote them suppressed."""
+    import dataclasses
+
+    from paritykit.analysis.nqtl import MEASURES
+    from paritykit.privacy import suppress_rates
+
+    tests = review.outcome_tests
+    if outcomes_shown is None or not len(tests):
+        return review
+    columns = {m: (e, t) for sets in MEASURES.values() for m, e, t in sets}
+    hide = []
+    for measure, part in tests.groupby(C.MEASURE, sort=False):
+        hide += _rate_cells(part, outcomes_shown, columns.get(str(measure), ("", "")))
+    shown = suppress_rates(tests, hide=hide)
+    keys = [C.PLAN_ID, C.CLASSIFICATION, C.NQTL_TYPE, C.MEASURE]
+    withheld = shown.loc[shown[SUPPRESSED] != "", keys].drop_duplicates()
+    findings = review.findings.copy()
+    if len(withheld) and len(findings):
+        marker = findings[keys].merge(withheld.assign(_hide=True), how="left", on=keys)
+        mask = marker["_hide"].fillna(False).astype(bool).to_numpy()
+        linked = [C.MHSUD_RATE, C.MS_RATE, C.RATE_RATIO, C.P_ADJUSTED]
+        findings.loc[mask, linked] = float("nan")
+        findings.loc[mask, C.FINDING] = findings.loc[mask, C.FINDING].map(
+            lambda text: _OUTCOME_FIGURES.sub(
+                "differs from the M/S figure (the figures are suppressed: they would reveal a "
+                f"count below {SMALL_CELL_THRESHOLD})",
+                str(text),
+            )
+        )
+    return dataclasses.replace(review, findings=findings, outcome_tests=shown)
+
+
+def _stratified(outcomes: pd.DataFrame, shown: pd.DataFrame, alpha: float, *, scoped: bool) -> Any:
+    """The pooled test over the strata whose counts are all published.
+
+    A pooled figure over a stratum with a withheld count would give that count back (one
+    equation, one unknown), so such strata are left out and the note says how many.
+    """
+    from paritykit.stats import stratified_test
+
+    strata = [C.CLASSIFICATION] if scoped else [C.PLAN_ID, C.CLASSIFICATION]
+    blocked = shown[shown[[C.DENIED, C.CLAIMS]].isna().any(axis=1)][strata].drop_duplicates()
+    usable = outcomes.merge(blocked.assign(_blocked=True), how="left", on=strata)
+    usable = usable[usable["_blocked"].isna()].drop(columns="_blocked")
+    if usable.empty:
+        return None
+    result = stratified_test(usable, events=C.DENIED, trials=C.CLAIMS, strata=strata, alpha=alpha)
+    if len(blocked):
+        import dataclasses
+
+        note = (
+            f"{len(blocked)} stratum(s) with a suppressed count left out, so the pooled figures "
+            "cannot reveal it"
+        )
+        result = dataclasses.replace(result, note="; ".join(n for n in (result.note, note) if n))
+    return result
+
+
+def _publish(
+    benefits_table: pd.DataFrame,
+    analysis: dict[str, Any] | None,
+    review: Any,
+    coverage: DataCoverage,
+    *,
+    suppress: bool,
+    alpha: float,
+) -> dict[str, Any]:
+    """Every table as the pack publishes it, suppressed consistently across all of them.
+
+    Counts from 1 to 10 are hidden, then complementary cells across the Outcome data and
+    Excluded data exhibits (rows, column totals, side totals, the banner's line count), and
+    every table that repeats or adds up a hidden count (denial rates, NQTL outcome tests,
+    the pooled test, finding texts) hides it too.
+    """
+    from paritykit.privacy import suppress_rates, suppress_small_cells
+
+    excluded = _excluded_rows(benefits_table, analysis, coverage)
+    out: dict[str, Any] = {
+        "outcomes": None,
+        "rates": None,
+        "stratified": None,
+        "review": review,
+        "excluded": excluded.drop(columns="_role"),
+        "context": None,
+    }
+    if not suppress:
+        out["excluded"] = out["excluded"].assign(**{SUPPRESSED: ""})
+        if analysis is not None:
+            out["outcomes"] = analysis["outcomes"]
+            out["rates"] = analysis["rates"]
+            out["stratified"] = _stratified(
+                analysis["outcomes"],
+                analysis["outcomes"],
+                alpha,
+                scoped=coverage.plan_id is not None,
+            )
+            if analysis["context"] is not None:
+                out["context"] = analysis["context"]["rates"]
+        return out
+    if analysis is None:
+        out["excluded"] = suppress_small_cells(
+            out["excluded"], counts=["count"], dependents={"count": ["detail"]}
+        )
+        return out
+    outcomes = analysis["outcomes"]
+    shown, excluded_shown = _suppress_claims_tables(outcomes, excluded, analysis["validation"])
+    out["outcomes"] = shown
+    out["excluded"] = excluded_shown.drop(columns="_role")  # type: ignore[union-attr]
+    rates = analysis["rates"]
+    out["rates"] = suppress_rates(rates, hide=_rate_cells(rates, shown))
+    out["stratified"] = _stratified(outcomes, shown, alpha, scoped=coverage.plan_id is not None)
+    if review is not None:
+        out["review"] = _review_shown(review, shown)
+    if analysis["context"] is not None:
+        context, _ = _suppress_claims_tables(analysis["context"]["outcomes"], None, None)
+        ctx_rates = analysis["context"]["rates"]
+        out["context"] = suppress_rates(ctx_rates, hide=_rate_cells(ctx_rates, context))
+    return out
 
 
 def _nqtl_sheet_of(benefits: Any) -> str | os.PathLike[str] | None:
@@ -447,7 +897,9 @@ def _inputs_table(benefits: Any, plan: Any, claims: Any, nqtls: Any = None) -> p
     return pd.DataFrame(rows, columns=["input", "file", "bytes", "sha256"])
 
 
-def _command(benefits: Any, plan: Any, claims: Any, out: Path, suppress: bool) -> str:
+def _command(
+    benefits: Any, plan: Any, claims: Any, out: Path, suppress: bool, compare_plans: bool = False
+) -> str:
     def name(x: Any) -> str:
         return str(x) if isinstance(x, str | os.PathLike) else "<in memory>"
 
@@ -457,6 +909,8 @@ def _command(benefits: Any, plan: Any, claims: Any, out: Path, suppress: bool) -
     parts += ["--out", str(out)]
     if not suppress:
         parts.append("--no-suppress")
+    if compare_plans:
+        parts.append("--compare-plans")
     return " ".join(parts)
 
 
@@ -526,12 +980,12 @@ def _findings(
                     }
                 )
         strat = analysis["stratified"]
-        if strat.cmh.p_value < alpha and strat.mh_odds_ratio > 1:
+        if strat is not None and strat.cmh.p_value < alpha and strat.mh_odds_ratio > 1:
             rows.append(
                 {
                     C.SEVERITY: "warning_sign",
                     "source": "stratified",
-                    C.PLAN_ID: "all plans",
+                    C.PLAN_ID: facts.plan_id or "all plans",
                     C.FINDING: strat.sentence(),
                     "exhibit": "Exhibit C",
                     C.CITATION: OUTCOME_CITATION,

@@ -93,6 +93,16 @@ def _unknown_plan_type(tmp: Path) -> object:
     )
 
 
+def _claims_of_another_plan(tmp: Path) -> object:
+    from paritykit.synth.benefits import sample_benefits, sample_plan_facts
+
+    claims = tmp / "claims.parquet"
+    pk.synthesize_claims(claims, rows=200, plans=2, seed=1, plan_ids=["SAMPLE-A", "SAMPLE-C"])
+    return pk.build_evidence_pack(
+        sample_benefits(), plan=sample_plan_facts("SAMPLE-B"), claims=claims, out=tmp / "pack"
+    )
+
+
 CASES: list[tuple[str, type[Exception], str, Callable[[Path], object]]] = [
     ("missing file", pk.InputFileError, "plan.xlsx: no such file", _missing_file),
     ("empty file", pk.InputFileError, "the file is empty (0 bytes)", _empty_file),
@@ -135,6 +145,13 @@ CASES: list[tuple[str, type[Exception], str, Callable[[Path], object]]] = [
         pk.DataValidationError,
         "unknown plan type (did you mean 'erisa_self_funded'?) (found 'erisa_selffunded')",
         _unknown_plan_type,
+    ),
+    (
+        "claims without the plan of the plan facts",
+        pk.ConfigurationError,
+        "no claim line has plan_id 'SAMPLE-B', the plan of the plan facts; plan ids found in "
+        "the claims: SAMPLE-A, SAMPLE-C",
+        _claims_of_another_plan,
     ),
 ]
 

@@ -106,7 +106,7 @@ def test_numbers_are_numbers_with_formats(pack: pk.EvidencePack) -> None:
             assert rate.number_format == number_format_for("ms_rate") == "0.0%"
             checked += 1
         trials = row[headers["ms trials"] - 1]
-        if trials.value not in (None, "<11"):
+        if trials.value not in (None, "<11", "suppressed"):  # "suppressed": a complement
             assert isinstance(trials.value, int | float)
             assert trials.number_format == "#,##0"
     assert checked > 0
@@ -149,7 +149,7 @@ def test_no_suppress_shows_small_counts_and_says_so(
     inputs: dict[str, Path], tmp_path: Path
 ) -> None:
     frame = pd.read_parquet(inputs["claims"])
-    tiny = frame[frame["plan_id"] == "SAMPLE-A"].head(400)
+    tiny = frame[frame["plan_id"] == "SAMPLE-B"].head(400)
     pack = pk.build_evidence_pack(
         inputs["benefits"], plan=inputs["plan"], claims=tiny, out=tmp_path / "raw", suppress=False
     )
@@ -303,7 +303,10 @@ def test_summary_is_short_one_line_per_finding(pack: pk.EvidencePack) -> None:
     lines = text.splitlines()
     assert len(lines) <= 20
     assert all(len(line) <= 110 for line in lines)
-    assert len(pack.findings) >= 1 and lines[1].startswith("  [")
+    assert lines[1].startswith("  Plan SAMPLE-B; benefits: plan year")
+    assert lines[2].startswith("  Claims: ") and "claim lines of" in lines[2]
+    first = next(i for i, line in enumerate(lines) if line.startswith("  ["))
+    assert len(pack.findings) >= 1 and first <= 4
     assert lines[-1].startswith("Full findings: ")
     short = pack.summary(max_findings=1)
     if len(pack.findings) > 1:

@@ -192,7 +192,8 @@ def test_first_page_names_plan_period_and_failing_qtl(
     facts = sample_plan_facts("SAMPLE-B")
     assert facts["plan_name"] in first
     assert f"Plan year (benefit design) {facts['plan_year']}" in first
-    claims = pd.read_parquet(inputs["claims"], columns=["service_date"])
+    claims = pd.read_parquet(inputs["claims"], columns=["plan_id", "service_date"])
+    claims = claims[claims["plan_id"] == "SAMPLE-B"]  # the pack is about the plan's claims
     start, end = pd.to_datetime(claims["service_date"]).agg(["min", "max"])
     for day in (start, end):
         assert f"{day:%B} {day.day}, {day.year}" in first
@@ -332,5 +333,5 @@ def test_excluded_claim_lines_are_counted_but_small_counts_hidden(
         text = " ".join(" ".join((p.extract_text() or "") for p in pdf.pages).split())
     excluded = text[text.index("Data excluded") :]
     assert "fewer than 11" in excluded
-    assert "3,000 claim lines" in text
+    assert "Claim lines scanned 3,000" in excluded  # the file; page 1 counts the plan's lines
     assert not re.search(r"\bservice date\)? 3\b", excluded)

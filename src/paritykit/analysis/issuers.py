@@ -39,6 +39,8 @@ __all__ = [
     "KFF_RULES",
     "IssuerDenials",
     "issuer_denials",
+    "issuer_relations",
+    "suppress_issuer_denials",
 ]
 
 Filters = Literal["kff", "none"]
@@ -743,3 +745,197 @@ def _comparisons(rates: pd.DataFrame, alpha: float) -> pd.DataFrame:
         out.loc[idx, C.P_BH] = _adjust(out.loc[idx, C.P_VALUE], "fdr_bh")
     out[C.FLAGGED] = (out[C.P_HOLM] < alpha).fillna(False).astype(bool)
     return out[list(COMPARISON_COLUMNS)].reset_index(drop=True)
+
+
+# --- small-cell suppression ------------------------------------------------------------------
+
+#: Count columns of each table of an :class:`IssuerDenials`, and what each reveals.
+_ISSUER_DEPENDENTS: Final[dict[str, dict[str, tuple[str, ...]]]] = {
+    "rates": {
+        C.CLAIMS_RECEIVED: (C.DENIAL_RATE, C.CI_LOW, C.CI_HIGH),
+        C.CLAIMS_DENIED: (C.DENIAL_RATE, C.CI_LOW, C.CI_HIGH),
+    },
+    "pooled": {
+        C.CLAIMS_RECEIVED: (C.DENIAL_RATE, C.CI_LOW, C.CI_HIGH),
+        C.CLAIMS_DENIED: (C.DENIAL_RATE, C.CI_LOW, C.CI_HIGH),
+    },
+    "issuers": {
+        C.INTERNAL_APPEALS_FILED: (
+            C.OVERTURN_RATE, C.OVERTURN_CI_LOW, C.OVERTURN_CI_HIGH, C.APPEAL_RATE,
+        ),
+        C.INTERNAL_APPEALS_OVERTURNED: (C.OVERTURN_RATE, C.OVERTURN_CI_LOW, C.OVERTURN_CI_HIGH),
+        C.EXTERNAL_APPEALS_FILED: (),
+        C.EXTERNAL_APPEALS_OVERTURNED: (),
+        C.MN_DENIALS_BH: (C.BH_SHARE, C.BH_SHARE_CI_LOW, C.BH_SHARE_CI_HIGH),
+        C.MN_DENIALS_OTHER: (C.BH_SHARE, C.BH_SHARE_CI_LOW, C.BH_SHARE_CI_HIGH),
+    },
+    "pooled_appeals": {
+        C.INTERNAL_APPEALS_FILED: (C.OVERTURN_RATE, C.OVERTURN_CI_LOW, C.OVERTURN_CI_HIGH),
+        C.INTERNAL_APPEALS_OVERTURNED: (C.OVERTURN_RATE, C.OVERTURN_CI_LOW, C.OVERTURN_CI_HIGH),
+        C.MN_DENIALS_BH: (C.BH_SHARE, C.BH_SHARE_CI_LOW, C.BH_SHARE_CI_HIGH),
+        C.MN_DENIALS_OTHER: (C.BH_SHARE, C.BH_SHARE_CI_LOW, C.BH_SHARE_CI_HIGH),
+    },
+    "comparisons": {
+        name: (
+            C.DENIAL_RATE, C.REFERENCE_RATE, C.RATE_RATIO, C.RATE_RATIO_CI_LOW,
+            C.RATE_RATIO_CI_HIGH, C.P_VALUE, C.P_HOLM, C.P_BH,
+        )
+        for name in (
+            C.CLAIMS_RECEIVED, C.CLAIMS_DENIED, C.REFERENCE_CLAIMS_RECEIVED,
+            C.REFERENCE_CLAIMS_DENIED,
+        )
+    },
+}  # fmt: skip
+
+
+def issuer_relations(result: IssuerDenials) -> list:  # type: ignore[type-arg]
+    """The sums a reader of the issuer tables can form, over cells ``((table, row), column)``.
+
+    Issuers of a state add up to the state's pooled figures and states to the national ones
+    (denials, appeals, medical-necessity denials); a comparison repeats the issuer's counts,
+    and its reference counts are the pool minus the issuer's.
+    """
+    relations: list = []  # type: ignore[type-arg]
+
+    def cell(table: str, i: object, column: str) -> tuple[tuple[str, object], str]:
+        return ((table, i), column)
+
+    rates, pooled = result.rates, result.pooled
+    usable = rates[rates[C.DENIAL_RATE].notna()]
+    pool_row: dict[tuple[object, object], object] = {}
+    for i, rec in pooled.iterrows():
+        key = (rec[C.NETWORK], None if rec[C.SCOPE] == "national" else rec[C.STATE])
+        pool_row[key] = i
+    for column in (C.CLAIMS_RECEIVED, C.CLAIMS_DENIED):
+        for (network, state), rows in usable.groupby([C.NETWORK, C.STATE]).groups.items():
+            if (network, state) in pool_row:
+                relations.append(
+                    (
+                        *((cell("rates", i, column), 1.0) for i in rows),
+                        (cell("pooled", pool_row[(network, state)], column), -1.0),
+                    )
+                )
+        for network, rows in usable.groupby(C.NETWORK).groups.items():
+            if (network, None) in pool_row:
+                relations.append(
+                    (
+                        *((cell("rates", i, column), 1.0) for i in rows),
+                        (cell("pooled", pool_row[(network, None)], column), -1.0),
+                    )
+                )
+    rate_row = {(rec[C.STATE], rec[C.ISSUER_ID], rec[C.NETWORK]): i for i, rec in rates.iterrows()}
+    for i, rec in result.comparisons.iterrows():
+        own = rate_row.get((rec[C.STATE], rec[C.ISSUER_ID], rec[C.NETWORK]))
+        if own is None:
+            continue
+        pool = pool_row.get((rec[C.NETWORK], rec[C.STATE] if rec[C.REFERENCE] == "state" else None))
+        for count, reference in (
+            (C.CLAIMS_RECEIVED, C.REFERENCE_CLAIMS_RECEIVED),
+            (C.CLAIMS_DENIED, C.REFERENCE_CLAIMS_DENIED),
+        ):
+            relations.append(
+                ((cell("comparisons", i, count), 1.0), (cell("rates", own, count), -1.0))
+            )
+            if pool is not None and pd.notna(rec[reference]):
+                relations.append(
+                    (
+                        (cell("comparisons", i, reference), 1.0),
+                        (cell("rates", own, count), 1.0),
+                        (cell("pooled", pool, count), -1.0),
+                    )
+                )
+    issuers, appeals = result.issuers, result.pooled_appeals
+    appeal_row = {
+        (None if rec[C.SCOPE] == "national" else rec[C.STATE]): i for i, rec in appeals.iterrows()
+    }
+    for pair in (
+        (C.INTERNAL_APPEALS_FILED, C.INTERNAL_APPEALS_OVERTURNED),
+        (C.MN_DENIALS_BH, C.MN_DENIALS_OTHER),
+    ):
+        both = issuers[issuers[list(pair)].notna().all(axis=1)]
+        for column in pair:
+            groups = [(s, rows) for s, rows in both.groupby(C.STATE).groups.items()]
+            groups.append((None, both.index))
+            for state, rows in groups:
+                if state in appeal_row and len(rows):
+                    relations.append(
+                        (
+                            *((cell("issuers", i, column), 1.0) for i in rows),
+                            (cell("pooled_appeals", appeal_row[state], column), -1.0),
+                        )
+                    )
+    return relations
+
+
+def suppress_issuer_denials(
+    result: IssuerDenials, *, threshold: int | None = None
+) -> IssuerDenials:
+    """Hide counts from 1 to 10, and enough further cells that none can be worked out.
+
+    Every table of the result is suppressed together (:func:`issuer_relations`): a count
+    hidden in the issuer rates is hidden in the comparisons that repeat it, and complementary
+    cells are hidden until no state or national total, and no reference count, gives a hidden
+    count back. Rates, intervals, ratios and p-values computed from a hidden count are hidden
+    with it; each table's ``suppressed`` column names what was withheld. The issuer chart and
+    the CSV tables are drawn from the result this returns.
+
+    Parameters
+    ----------
+    result : IssuerDenials
+        From :func:`issuer_denials`.
+    threshold : int, optional
+        Smallest count shown (default :data:`paritykit.privacy.SMALL_CELL_THRESHOLD`, 11).
+
+    Returns
+    -------
+    IssuerDenials
+        A copy with the tables suppressed.
+    """
+    import dataclasses
+
+    from paritykit.privacy import (
+        SMALL_CELL_THRESHOLD,
+        complementary_suppression,
+        is_small_count,
+        suppress_small_cells,
+    )
+
+    threshold = threshold or SMALL_CELL_THRESHOLD
+    tables = {name: getattr(result, name) for name in _ISSUER_DEPENDENTS}
+    primary = []
+    for name, frame in tables.items():
+        for column in _ISSUER_DEPENDENTS[name]:
+            if column in frame.columns:
+                small = is_small_count(frame[column], threshold)
+                primary += [((name, i), column) for i in frame.index[small.to_numpy()]]
+    stacked = pd.concat(tables)
+    hidden = complementary_suppression(stacked, primary, issuer_relations(result))
+    by_table: dict[str, list[tuple[object, str]]] = {name: [] for name in tables}
+    for (name, i), column in hidden:
+        by_table[name].append((i, column))
+    out = {}
+    for name, frame in tables.items():
+        dependents = {k: list(v) for k, v in _ISSUER_DEPENDENTS[name].items()}
+        out[name] = suppress_small_cells(
+            frame,
+            counts=list(dependents),
+            dependents=dependents,
+            threshold=threshold,
+            hide=by_table[name],
+        )
+    # appeals per denial: with the headline network's denials shown, it gives filed back
+    head = result.rates[result.rates[C.NETWORK] == result.networks[0]]
+    denied_hidden = {
+        (rec[C.STATE], rec[C.ISSUER_ID])
+        for i, rec in head.iterrows()
+        if (i, C.CLAIMS_DENIED) in set(by_table["rates"])
+    }
+    issuers = out["issuers"]
+    mask = [(rec[C.STATE], rec[C.ISSUER_ID]) in denied_hidden for _, rec in issuers.iterrows()]
+    if any(mask):
+        issuers.loc[mask, C.APPEAL_RATE] = np.nan
+        issuers.loc[mask, "suppressed"] = [
+            ", ".join(p for p in (str(s or ""), C.APPEAL_RATE) if p)
+            for s in issuers.loc[mask, "suppressed"]
+        ]
+    return dataclasses.replace(result, **out)

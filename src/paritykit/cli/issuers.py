@@ -51,6 +51,11 @@ ISSUER_FILES: tuple[str, ...] = (
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder for issuers.xlsx, the CSV tables and the chart.",
 )
+@click.option(
+    "--no-suppress",
+    is_flag=True,
+    help="Show counts from 1 to 10 as published (default: hidden, with complementary cells).",
+)
 def command(
     puf: Path,
     state: str | None,
@@ -58,16 +63,19 @@ def command(
     filters: str,
     min_enrollment: int | None,
     out_dir: Path,
+    no_suppress: bool = False,
 ) -> None:
     """Compare insurers' claim denial rates in the CMS Transparency in Coverage file PUF.
 
     PUF is the TC-PUF .xlsx workbook as CMS publishes it. Writes issuers.xlsx (rates,
     comparisons, appeals, pooled figures, exclusions, method and provenance), the same tables
-    as CSV files, and a ranked dot plot (issuer_ranking.png) to --out. Self-reported,
+    as CSV files, and a ranked dot plot (issuer_ranking.png) to --out. Counts from 1 to 10,
+    and cells that would give one back through a state or national total, are hidden in every
+    table, CSV file and the chart unless --no-suppress. Self-reported,
     unaudited figures from HealthCare.gov states, two years old: warning signs, not proof.
     See docs/public-data.md.
     """
-    from paritykit.analysis.issuers import issuer_denials
+    from paritykit.analysis.issuers import issuer_denials, suppress_issuer_denials
     from paritykit.errors import ConfigurationError
     from paritykit.load.tc_puf import read_tc_puf
     from paritykit.safety import publish, refuse_inputs_as_outputs, staged_output
@@ -84,6 +92,8 @@ def command(
         filters=filters,  # type: ignore[arg-type]
         min_enrollment=min_enrollment,
     )
+    if not no_suppress:  # every table, CSV and the chart: counts 1-10 and complements hidden
+        result = suppress_issuer_denials(result)
     if state is not None and state not in set(result.rates[C.STATE]):
         known = ", ".join(sorted(set(result.rates[C.STATE])))
         raise ConfigurationError(

@@ -60,6 +60,12 @@ __all__ = ["command"]
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON records.")
 @click.option(
+    "--suppress",
+    is_flag=True,
+    help="Hide counts from 1 to 10 and every cell that would give one back (complementary "
+    "suppression), for a summary to share.",
+)
+@click.option(
     "--out",
     "out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -76,11 +82,14 @@ def command(
     engine: str,
     as_json: bool,
     out: Path | None,
+    suppress: bool = False,
 ) -> None:
     """Summarize claim outcomes (denials, prior auth, out of network, amounts) of CLAIMS.
 
     CLAIMS is a CSV or Parquet file, a folder of them, or a glob. Output: one row per group and
-    side (MH/SUD vs M/S). Exclusions and normalizations are reported on stderr.
+    side (MH/SUD vs M/S). Exclusions and normalizations are reported on stderr. The summary
+    holds exact counts (the input of 'paritykit nqtl --outcomes'); --suppress hides small
+    counts, complementarily, in the table, CSV, Parquet and JSON output for sharing.
     """
     from paritykit.aggregate.outcomes import check_group_keys, summarize_outcomes
     from paritykit.classify.claims import classify_claims
@@ -106,6 +115,10 @@ def command(
     say("Classifying and summarizing ...")
     classified = classify_claims(checked, rules=rules, unmapped=unmapped)  # type: ignore[arg-type]
     summary = summarize_outcomes(classified, by=by, unit=unit, rules=rules)  # type: ignore[arg-type]
+    if suppress:
+        from paritykit.privacy import outcome_relations, suppress_outcomes
+
+        summary = suppress_outcomes(summary, relations=outcome_relations(summary))
     say(
         f"{checked.total_lines:,} lines scanned, {checked.excluded_lines:,} excluded; "
         f"{len(summary)} summary rows."

@@ -70,6 +70,11 @@ __all__ = ["command"]
     help="Show counts from 1 to 10 (internal analysis only; recorded in Method).",
 )
 @click.option(
+    "--compare-plans",
+    is_flag=True,
+    help="Also show the other plans in the claims file, as labelled context (never findings).",
+)
+@click.option(
     "--alpha",
     type=float,
     default=0.05,
@@ -92,16 +97,19 @@ def command(
     out: Path,
     prepared_on: datetime | None,
     no_suppress: bool,
+    compare_plans: bool,
     alpha: float,
     correction: str,
 ) -> None:
     """Build the evidence pack: report, workbook, charts, complaint letter and manifest.
 
-    Runs load, validate, classify, aggregate, the quantitative test and the disparity tests,
-    then writes OUT/report.pdf|html (the report document), OUT/evidence.xlsx,
-    OUT/charts/*.png|pdf, OUT/complaint_letter.docx|md, OUT/authorization_form.docx|md (for a
-    representative) and OUT/manifest.json. A failed run
-    leaves no partial files. paritykit gives evidence, not legal advice.
+    Runs load, validate, classify, aggregate, the quantitative test and the disparity tests
+    for the plan of the plan facts only (its plan_id; --compare-plans adds the other plans of
+    the claims file as labelled context), then writes OUT/report.pdf|html (the report
+    document), OUT/evidence.xlsx, OUT/charts/*.png|pdf, OUT/complaint_letter.docx|md,
+    OUT/authorization_form.docx|md (for a representative) and OUT/manifest.json. Every sheet
+    and the report state the claims' service dates, claim lines and members, and the benefits'
+    plan year. A failed run leaves no partial files. paritykit gives evidence, not legal advice.
     """
     from paritykit.report import build_evidence_pack
 
@@ -126,6 +134,7 @@ def command(
         nqtls=nqtls,
         out=out,
         suppress=not no_suppress,
+        compare_plans=compare_plans,
         alpha=alpha,
         correction=correction,
         prepared_on=prepared_on.date() if prepared_on else None,

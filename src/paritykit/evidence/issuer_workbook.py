@@ -140,8 +140,10 @@ def write_issuer_workbook(
                             ("statistics backend", str(result.stats_backend)),
                             (
                                 "small cells",
-                                "public CMS data, already suppressed by CMS ('**'); "
-                                "shown as published",
+                                "public CMS data, already suppressed by CMS ('**'); paritykit "
+                                "also hides counts from 1 to 10 and every cell that would give "
+                                "one back through a state or national total ('suppressed' "
+                                "column), unless --no-suppress",
                             ),
                             ("caveats", CAVEATS[0]),
                         ],

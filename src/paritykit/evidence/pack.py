@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import platform
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -77,8 +78,16 @@ def write_pack(
     correction: str,
     command: str,
     prepared_on: dt.date,
+    coverage: Any = None,
+    excluded: pd.DataFrame | None = None,
+    context: pd.DataFrame | None = None,
 ) -> list[Path]:
-    """Write every file of the pack into ``staging`` and return their paths."""
+    """Write every file of the pack into ``staging`` and return their paths.
+
+    ``coverage`` (a :class:`paritykit.coverage.DataCoverage`) is stated under every sheet's
+    title; ``excluded`` is the Excluded data table as published; ``context`` the other plans'
+    denial rates (``compare_plans``), shown on a sheet of its own labelled as context.
+    """
     from paritykit.report import write_manifest
 
     charts = _charts(staging / "charts", qtl, rates_shown, outcomes_shown, facts)
@@ -91,13 +100,18 @@ def write_pack(
         ),
         _stratified_sheet(analysis),
         _outcomes_sheet(outcomes_shown),
-        _excluded_sheet(benefits_table, analysis, suppress),
+        _excluded_sheet(benefits_table, analysis, suppress)
+        if excluded is None
+        else _excluded_table_sheet(excluded),
         _method_sheet(qtl, analysis, suppress, alpha, correction),
         provenance_sheet(inputs, command),
     ]
     if review is not None:
         sheets.insert(6, _nqtl_sheet(review, suppress))
-    workbook = write_workbook(sheets, staging / "evidence.xlsx")
+    if context is not None:
+        sheets.insert(len(sheets) - 2, _context_sheet(context))
+    banner = coverage.banner() if coverage is not None else ""
+    workbook = write_workbook(sheets, staging / "evidence.xlsx", banner=banner)
     letters = _letters(
         staging,
         facts,
@@ -108,7 +122,18 @@ def write_pack(
         headline=headline_findings(findings, rates_shown, facts),
     )
     report = _report_document(
-        staging, facts, qtl, findings, sheets, charts, rates_shown, analysis, suppress, prepared_on
+        staging,
+        facts,
+        qtl,
+        findings,
+        sheets,
+        charts,
+        rates_shown,
+        analysis,
+        suppress,
+        prepared_on,
+        coverage=coverage,
+        context=context,
     )
     files = [*report, workbook, *charts, *letters]
     manifest = write_manifest(files, staging, inputs)
@@ -126,6 +151,9 @@ def _report_document(
     analysis: dict[str, Any] | None,
     suppress: bool,
     prepared_on: dt.date,
+    *,
+    coverage: Any = None,
+    context: pd.DataFrame | None = None,
 ) -> list[Path]:
     """The report document (PDF and HTML), worded from the workbook's results and charts."""
     from paritykit.analysis.jurisdiction import regulators_for
@@ -142,6 +170,8 @@ def _report_document(
         suppress=suppress,
         prepared_on=prepared_on,
         regulators=regulators_for(facts),
+        coverage=coverage,
+        context=context,
     )
     return write_report_document(content, staging)
 
@@ -175,7 +205,9 @@ def _charts(
         fig, ax = plt.subplots(figsize=size)
         try:
             draw(ax)
-            fig.tight_layout()
+            with warnings.catch_warnings():  # a tight layout that cannot apply is no error
+                warnings.simplefilter("ignore", UserWarning)
+                fig.tight_layout()
             written.extend(save_figure(fig, ensure_inside(folder, folder / name)))
         finally:
             plt.close(fig)
@@ -335,12 +367,16 @@ def _rates_sheet(rates: pd.DataFrame | None, images: list[Path]) -> SheetSpec:
 
 def _stratified_sheet(analysis: dict[str, Any] | None) -> SheetSpec:
     sheet, title = EXHIBITS["Exhibit C"]
-    if analysis is None:
+    if analysis is None or analysis["stratified"] is None:
         return SheetSpec(
             sheet,
             title,
             exhibit="Exhibit C",
-            notes=("No claims data was given; no pooled test was run.",),
+            notes=(
+                "No claims data was given; no pooled test was run."
+                if analysis is None
+                else "No pooled test was run: no stratum has all its counts published.",
+            ),
         )
     strat = analysis["stratified"]
     notes = (
@@ -436,6 +472,37 @@ def _excluded_sheet(
         tables=(TableSpec(frame, count_columns=("count",)),),
         wrap_columns=("detail",),
     )
+
+
+def _excluded_table_sheet(frame: pd.DataFrame) -> SheetSpec:
+    """Exhibit E from the table the pipeline prepared (already suppressed)."""
+    sheet, title = EXHIBITS["Exhibit E"]
+    notes = ("Nothing is dropped silently: every excluded or altered row is counted here.",)
+    return SheetSpec(
+        sheet,
+        title,
+        exhibit="Exhibit E",
+        notes=notes,
+        tables=(TableSpec(frame, count_columns=("count",)),),
+        wrap_columns=("detail",),
+    )
+
+
+#: The sheet of other plans' figures, written only with ``compare_plans``.
+CONTEXT_SHEET: tuple[str, str] = (
+    "Other plans (context)",
+    "Context only: denial rates of the other plans in the claims file",
+)
+
+
+def _context_sheet(context: pd.DataFrame) -> SheetSpec:
+    name, title = CONTEXT_SHEET
+    notes = (
+        "Context, not evidence about this plan: the other plans in the claims file, shown "
+        "because --compare-plans was asked for. They are not part of any finding; their "
+        "p-values are adjusted among themselves.",
+    )
+    return SheetSpec(name, title, notes=notes, tables=(TableSpec(context),), wrap_columns=(C.NOTE,))
 
 
 def _method_sheet(

@@ -17,6 +17,7 @@ from paritykit import columns as C
 from paritykit._version import __version__
 from paritykit.evidence.workbook import NativeBarChart, SheetSpec, TableSpec, write_workbook
 from paritykit.privacy import (
+    COMPLEMENTARY,
     SMALL_CELL_THRESHOLD,
     SUPPRESSED,
     Relation,
@@ -80,6 +81,7 @@ _SCORECARD: Final[tuple[str, ...]] = (
     C.FLAGGED,
     C.NOTE,
     SUPPRESSED,
+    COMPLEMENTARY,
 )
 _PROCEDURES: Final[tuple[str, ...]] = (
     C.PLAN_ID,
@@ -100,6 +102,7 @@ _PROCEDURES: Final[tuple[str, ...]] = (
     C.FLAGGED,
     C.NOTE,
     SUPPRESSED,
+    COMPLEMENTARY,
 )
 
 
@@ -305,6 +308,8 @@ def _write_files(
     ]
     reasons = _pick(table[table[C.DENIED] != 0], [C.PLAN_ID, C.PROCEDURE_CODE, C.DENIED, *used])
     reasons[SUPPRESSED] = table.loc[table[C.DENIED] != 0, SUPPRESSED].to_numpy()
+    if COMPLEMENTARY in table.columns:  # cells hidden only to protect others read "suppressed"
+        reasons[COMPLEMENTARY] = table.loc[table[C.DENIED] != 0, COMPLEMENTARY].to_numpy()
     suppression_note = (
         f"Counts from 1 to {SMALL_CELL_THRESHOLD - 1}, and figures that would reveal them, are "
         "shown as <11 or 'suppressed'."

@@ -368,6 +368,8 @@ class ReportContent:
     provenance: tuple[ReportTable, ...] = ()
     has_claims: bool = False
     has_nqtls: bool = False
+    period_note: str = ""
+    context_tables: tuple[ReportTable, ...] = ()
     suppressed: bool = True
     version: str = __version__
     limits: Mapping[str, int] = field(default_factory=lambda: dict(HEADLINE_LIMITS))
@@ -415,6 +417,8 @@ def report_content(
     suppress: bool,
     prepared_on: dt.date,
     regulators: Sequence[Any] = (),
+    coverage: Any = None,
+    context: pd.DataFrame | None = None,
 ) -> ReportContent:
     """Word the pack's results for the report: headline sentences, sections, tables.
 
@@ -441,6 +445,11 @@ def report_content(
         The date the footer names.
     regulators : sequence of Regulator
         Who receives the complaint, the one to address first.
+    coverage : DataCoverage, optional
+        The plan, the benefits' plan year, the claims' period, lines and members (page 1);
+        a mismatch between the years is said plainly there.
+    context : pandas.DataFrame, optional
+        Other plans' denial rates, suppressed (``compare_plans``): a labelled context table.
 
     Returns
     -------
@@ -459,14 +468,18 @@ def report_content(
         claims_findings, claims_charts, claims_tables, claims_notes = _claims_part(
             findings, rates, plan_id, pngs
         )
-        covered.append(_claims_covered(analysis))
+        covered.append(
+            ("Claims", _upper_first(coverage.claims_text))
+            if coverage is not None
+            else _claims_covered(analysis)
+        )
     nqtl_sheet = by_name.get("NQTL review")
     nqtl_findings, nqtl_groups = (
         _nqtl_part(nqtl_sheet, plan_id) if nqtl_sheet is not None else ([], [])
     )
     if nqtl_sheet is not None:
         covered.append(("NQTL inventory", "reviewed: the plan's limitations as written"))
-    covered.append(("Plans in the data", _plans_covered(qtl, plan_id)))
+    covered.append(("Plan covered", _plans_covered(qtl, plan_id, coverage)))
     return ReportContent(
         plan_name=str(facts.plan_name),
         plan_description=_plan_description(facts),
@@ -509,6 +522,8 @@ def report_content(
         has_claims=analysis is not None,
         has_nqtls=nqtl_sheet is not None,
         suppressed=suppress,
+        period_note=coverage.mismatch if coverage is not None else "",
+        context_tables=(_context_table(context),) if context is not None and len(context) else (),
     )
 
 
@@ -522,16 +537,28 @@ def _plan_description(facts: Any) -> str:
     return "; ".join(parts) + "."
 
 
-def _plans_covered(qtl: Any, plan_id: str | None) -> str:
+def _plans_covered(qtl: Any, plan_id: str | None, coverage: Any = None) -> str:
     plans = sorted({str(p) for p in qtl.to_frame()[C.PLAN_ID]})
     if plan_id is None:
         return f"{len(plans)} plan{'s' if len(plans) != 1 else ''}: " + ", ".join(plans)
-    others = [p for p in plans if p != plan_id]
-    text = f"{plan_id} (this report)"
+    text = f"{plan_id} only: every figure in this report is about this plan"
+    others = getattr(coverage, "other_plans", 0)
     if others:
-        text += f"; the data also hold {', '.join(others[:-1])}{' and ' if others[:-1] else ''}"
-        text += f"{others[-1]}, shown only where a chart compares plans"
+        text += (
+            f"; the claims file also holds {others} other plan{'s' if others != 1 else ''}, "
+            "left out"
+        )
     return text
+
+
+def _context_table(context: pd.DataFrame) -> ReportTable:
+    """Other plans' denial rates, as context (suppressed as the workbook shows them)."""
+    table = _rates_table(context, None)
+    return dataclasses.replace(
+        table,
+        caption="Context only, not evidence about this plan: claim lines denied in the other "
+        "plans of the claims file (p-values adjusted among those plans).",
+    )
 
 
 def _claims_covered(analysis: Mapping[str, Any]) -> tuple[str, str]:
@@ -883,7 +910,9 @@ def _claims_part(
             ReportFinding(
                 kind="claims",
                 severity=_SEVERITY_LABELS["warning_sign"],
-                title="All plans pooled: denials",
+                title=f"{plan_id}, all classifications pooled: denials"
+                if plan_id
+                else "All plans pooled: denials",
                 headline=tidy_text(_first_clause(_first_sentence(str(rec[C.FINDING])))),
                 detail=tidy_text(str(rec[C.FINDING])),
                 citation=str(rec[C.CITATION]),
@@ -1178,9 +1207,14 @@ def _excluded_table(sheet: Any) -> ReportTable | None:
     rows = []
     for r in frame.to_dict("records"):
         hidden = {s.strip() for s in str(r.get("suppressed") or "").split(",") if s.strip()}
+        extra = str(r.get("suppressed_complementary") or "").split(", ")
         count = r["count"]
         if "count" in hidden or pd.isna(count):
-            count_text = "fewer than 11" if "count" in hidden else ""
+            count_text = (
+                ("suppressed" if "count" in extra else "fewer\u00a0than\u00a011")
+                if "count" in hidden
+                else ""
+            )
         else:
             count_text = _count(count)
         detail = "suppressed" if "detail" in hidden else _human_terms(str(r.get("detail") or ""))

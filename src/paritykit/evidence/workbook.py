@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from paritykit._atomic import atomic_path
-from paritykit.privacy import SUPPRESSED
+from paritykit.privacy import COMPLEMENTARY, SUPPRESSED
 from paritykit.safety import excel_text
 
 __all__ = ["NativeBarChart", "SheetSpec", "TableSpec", "number_format_for", "write_workbook"]
@@ -173,7 +173,9 @@ def _label(column: str) -> str:
     return column.replace("_", " ")
 
 
-def write_workbook(sheets: Sequence[SheetSpec], path: str | os.PathLike[str]) -> Path:
+def write_workbook(
+    sheets: Sequence[SheetSpec], path: str | os.PathLike[str], *, banner: str = ""
+) -> Path:
     """Write ``sheets`` to an ``.xlsx`` file atomically and return its path.
 
     Parameters
@@ -182,6 +184,8 @@ def write_workbook(sheets: Sequence[SheetSpec], path: str | os.PathLike[str]) ->
         Sheets in order.
     path : path
         Target file; a failure leaves no partial file.
+    banner : str, optional
+        A context line (plan, period, data covered) written first under every sheet's title.
 
     Returns
     -------
@@ -192,6 +196,10 @@ def write_workbook(sheets: Sequence[SheetSpec], path: str | os.PathLike[str]) ->
     workbook = Workbook()
     workbook.remove(workbook.active)
     workbook._paritykit_removed = {}  # sheet title -> control characters removed
+    if banner:
+        from dataclasses import replace
+
+        sheets = [replace(spec, notes=(banner, *spec.notes)) for spec in sheets]
     for spec in sheets:
         _write_sheet(workbook.create_sheet(_sheet_title(spec.name)), spec)
     with atomic_path(path) as tmp:
@@ -286,6 +294,10 @@ def _write_table(
     from openpyxl.styles import Alignment, Font, PatternFill
 
     frame = table.frame
+    complementary = [""] * len(frame)
+    if COMPLEMENTARY in frame.columns:  # hidden to protect another cell: 0 or >= 11, not "<11"
+        complementary = frame[COMPLEMENTARY].fillna("").astype(str).tolist()
+        frame = frame.drop(columns=COMPLEMENTARY)
     columns = list(frame.columns)
     fill = PatternFill("solid", fgColor=HEADER_FILL)
     for j, name in enumerate(columns, start=1):
@@ -303,10 +315,11 @@ def _write_table(
     counts = set(table.count_columns) | {n for n, f in formats.items() if f == COUNT}
     for i, record in enumerate(frame.itertuples(index=False), start=1):
         hidden = {s.strip() for s in suppressed[i - 1].split(",") if s.strip()}
+        extra = {s.strip() for s in complementary[i - 1].split(",") if s.strip()}
         for j, (name, value) in enumerate(zip(columns, record, strict=True), start=1):
             out = _cell_value(value)
             if name in hidden:
-                out = "<11" if name in counts else "suppressed"
+                out = "<11" if name in counts and name not in extra else "suppressed"
             cell = _put(ws, header_row + i, j, out)
             out = cell.value
             cell.alignment = Alignment(vertical="top")
