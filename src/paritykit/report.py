@@ -177,15 +177,20 @@ class EvidencePack:
         lines = [f"Evidence pack in {self.out_dir} ({len(self.files)} files)"]
         if self.coverage is not None:
             lines += [_cut("  " + text, width) for text in self.coverage.summary_lines()]
-        shown = self.findings.head(max_findings)
+        tail = [
+            *_screening_lines(self.quantitative, width),
+            f"Full findings: {Path(self.out_dir) / 'report.pdf'} and evidence.xlsx",
+        ]
+        # about 20 lines in all: the findings get what the other lines leave
+        budget = max(3, min(max_findings, SUMMARY_LINES - len(lines) - len(tail) - 1))
+        shown = self.findings.head(budget)
         for rec in shown.itertuples(index=False):
             text = " ".join(str(rec.finding).split())
-            lines.append(_cut(f"  [{rec.severity}] {text} ({rec.exhibit})", width))
+            label = _severity_label(str(rec.severity))
+            lines.append(_cut(f"  [{label}] {text} ({rec.exhibit})", width))
         if len(self.findings) > len(shown):
             lines.append(f"  ... and {len(self.findings) - len(shown)} more finding(s)")
-        lines.extend(_screening_lines(self.quantitative, width))
-        lines.append(f"Full findings: {Path(self.out_dir) / 'report.pdf'} and evidence.xlsx")
-        return "\n".join(lines)
+        return "\n".join([*lines, *tail])
 
     def _repr_html_(self) -> str:
         return f"<p><b>Evidence pack</b> in {self.out_dir}</p>" + self.to_frame().to_html(
@@ -214,6 +219,15 @@ def _screening_lines(qtl: QuantitativeTestResult, width: int) -> list[str]:
     if len(depends) > len(shown):
         lines.append(f"  ... and {len(depends) - len(shown)} more (conditions in full: report.pdf)")
     return lines
+#: The terminal summary's length in lines (about; the full text is in the files).
+SUMMARY_LINES: Final = 20
+
+
+def _severity_label(code: str) -> str:
+    """A finding's severity in words for the terminal ("warning sign", not ``warning_sign``)."""
+    return {"noncompliant": "fails"}.get(code, code.replace("_", " "))
+
+
 def _cut(line: str, width: int) -> str:
     return line if len(line) <= width else line[: width - 3] + "..."
 
