@@ -265,7 +265,7 @@ def _summary_sheet(findings: pd.DataFrame, facts: Any) -> SheetSpec:
         notes=notes,
         tables=(TableSpec(shown),),
         wrap_columns=(C.FINDING,),
-        wrap_width=36,
+        wrap_width=34,
     )
 
 

@@ -442,14 +442,8 @@ def _layout(table: TableSpec, wrap: tuple[str, ...]) -> _Table:
             (table.cell_formats.get(name, [None] * n)[i] or formats[name]) for i in range(n)
         ]
         if name == SUPPRESSED:
-            labels = [
-                ", ".join(vocab.column_label(s.strip()) for s in str(v).split(",") if s.strip())
-                if v
-                else None
-                for v in values
-            ]
-            shown.append(_Column(f"{name}_label", _label(name), labels, [None] * n, [False] * n))
-            machine.append(_machine(name, values, [None] * n))
+            # the cells say "<11" or "suppressed" themselves; the list is kept for programs
+            machine.append(_machine(name, values, [None] * n, suffix="(columns)"))
             continue
         if name in table.level_columns:
             kinds = raw.get(table.level_columns[name], [None] * n)
@@ -535,8 +529,8 @@ def _measure(column: _Column) -> None:
         column.width = min(width, WRAP_WIDTH)
 
 
-def _lines(text: str, width: float) -> int:
-    per_line = max(width * 1.15 - 1, 4)
+def _lines(text: str, width: float, *, bold: bool = False) -> int:
+    per_line = max(width * (0.95 if bold else 1.15) - 1, 4)
     return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
 
 
@@ -627,8 +621,9 @@ def _write_sheet(ws: Any, spec: SheetSpec, running_head: str) -> list[tuple[str,
             # stay short on the pages of numbers before them.
             long = [c for c in t.shown if c.wrap and c.longest > WRAP_WIDTH]
             t.shown = [c for c in t.shown if c not in long] + long
-            for column in long:
-                column.width = max(column.width, (PAGE_WIDTH - 2) / len(long))
+            ids = sum(c.width for c in t.shown[:3] if c.key.removesuffix("_label") in ID_COLUMNS)
+            for column in long:  # each a page wide beside the repeated identifying columns
+                column.width = max(column.width, min(PAGE_WIDTH - 4 - ids, 80))
     widths: dict[int, float] = {}
     display = max((len(t.shown) for t in tables), default=1)
     for t in tables:
@@ -728,7 +723,9 @@ def _write_table(
         cell.font = _font(bold=True, color="FFFFFF", size=BODY_SIZE)
         cell.fill = PatternFill("solid", fgColor=CODE_FILL if column.machine else HEADER_FILL)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-        header_lines = max(header_lines, _lines(column.header, widths.get(j, column.width)))
+        header_lines = max(
+            header_lines, _lines(column.header, widths.get(j, column.width), bold=True)
+        )
     ws.row_dimensions[header_row].height = LINE_HEIGHT * header_lines + 4
     body = _font(size=BODY_SIZE)
     marker_font = _font(size=BODY_SIZE, color=MARKER_COLOUR, italic=True)
@@ -814,6 +811,18 @@ def _place_charts(
     ws.print_area = f"A1:O{max(row, 2)}"
 
 
+#: Points of the text of native charts (axes, legend).
+CHART_TEXT_SIZE = 10
+
+
+def _chart_text(points: float) -> Any:
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+
+    props = CharacterProperties(sz=int(points * 100))
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=props), endParaRPr=props)])
+
+
 def _bar_chart(ws: Any, t: _Table, header_row: int, last_row: int) -> Any:
     from openpyxl.chart import BarChart, Reference
 
@@ -842,6 +851,12 @@ def _bar_chart(ws: Any, t: _Table, header_row: int, last_row: int) -> Any:
         chart.y_axis.numFmt = None
     chart.y_axis.delete = False
     chart.x_axis.delete = False
+    # text sizes set, not left to the viewer (LibreOffice shrinks unset chart text to ~3 pt)
+    chart.x_axis.txPr = _chart_text(CHART_TEXT_SIZE)
+    chart.y_axis.txPr = _chart_text(CHART_TEXT_SIZE)
+    if chart.legend is not None:
+        chart.legend.txPr = _chart_text(CHART_TEXT_SIZE)
+        chart.legend.position = "b"
     for series, colour in zip(chart.series, ("0072B2", "E69F00"), strict=False):
         series.graphicalProperties.solidFill = colour
         series.graphicalProperties.line.solidFill = "000000"
