@@ -105,10 +105,11 @@ def write_pack(
     if review is not None:
         at = [s.name for s in sheets].index("Method")
         sheets[at:at] = _nqtl_sheets(review, suppress)
+    named = facts.plan_id is None or str(facts.plan_id) in str(facts.plan_name)
     head = (
-        f"{facts.plan_name} ({facts.plan_id}), plan year {facts.plan_year}"
-        if facts.plan_id
-        else f"{facts.plan_name}, plan year {facts.plan_year}"
+        f"{facts.plan_name}, plan year {facts.plan_year}"
+        if named
+        else f"{facts.plan_name} ({facts.plan_id}), plan year {facts.plan_year}"
     )
     workbook = write_workbook(
         sheets,
@@ -243,7 +244,8 @@ def _charts(
 def _summary_sheet(findings: pd.DataFrame, facts: Any) -> SheetSpec:
     shown = findings[["rank", C.SEVERITY, C.PLAN_ID, C.FINDING, "exhibit", C.CITATION]]
     notes = (
-        f"Plan: {facts.plan_name} ({vocab.label_for(facts.plan_type)}), {facts.state_name}, "
+        f"Plan: {facts.plan_name}; {_lower_first(vocab.label_for(facts.plan_type))}, "
+        f"{facts.state_name}, "
         f"plan year {facts.plan_year}.",
         "Findings, most serious first; each points to the exhibit that holds its evidence.",
         DISCLAIMER.format(version=__version__),
@@ -265,8 +267,12 @@ def _summary_sheet(findings: pd.DataFrame, facts: Any) -> SheetSpec:
         notes=notes,
         tables=(TableSpec(shown),),
         wrap_columns=(C.FINDING,),
-        wrap_width=34,
+        wrap_width=32,
     )
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def _qtl_sheets(qtl: Any, images: list[Path]) -> tuple[SheetSpec, SheetSpec]:

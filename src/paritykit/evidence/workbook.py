@@ -748,7 +748,9 @@ def _write_table(
                 cell.number_format = column.formats[i] or (
                     COUNT if isinstance(value, int) else DECIMAL
                 )
-                cell.alignment = Alignment(vertical="top")
+                # a rank reads as a label of its row, not a quantity: centred, apart from text
+                centre = column.key in ("rank", "restrictiveness_rank")
+                cell.alignment = Alignment(vertical="top", horizontal="center" if centre else None)
             elif isinstance(value, dt.date | dt.datetime):
                 cell.number_format = DATE
                 cell.alignment = Alignment(vertical="top")
