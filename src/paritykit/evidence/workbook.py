@@ -66,6 +66,7 @@ DAYS = "#,##0.0"
 P_VALUE = '[<0.0001]"<0.0001";0.0000'
 COUNT = "#,##0"
 DATE = "yyyy-mm-dd"
+BOOLEAN = '"TRUE";"TRUE";"FALSE"'
 #: Formats of a QTL level by requirement type (the level is in the requirement's own unit).
 LEVEL_FORMATS: Final[dict[str, str]] = {
     "copay": DOLLARS_CENTS,
@@ -743,6 +744,8 @@ def _write_table(
                 continue
             cell.font = code_font if column.machine else body
             if isinstance(value, bool):
+                # Excel shows TRUE/FALSE whatever the format; LibreOffice needs the format
+                cell.number_format = BOOLEAN
                 cell.alignment = Alignment(horizontal="center", vertical="top")
             elif _is_number(value):
                 cell.number_format = column.formats[i] or (
