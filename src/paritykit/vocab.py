@@ -309,3 +309,302 @@ APPEAL_OUTCOME_ALIASES: Final[dict[str, str]] = {
 #: ``parity_cited``), after :func:`normalize_token`.
 YES_VALUES: Final[tuple[str, ...]] = ("yes", "y", "true", "1", "x")
 NO_VALUES: Final[tuple[str, ...]] = ("no", "n", "false", "0")
+# --- labels: codes as a reader says them -----------------------------------------------------
+#: A coded value (snake_case, or a one-word code) at the start of a cell: see :func:`is_code`.
+CODE_PATTERN: Final = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+$")
+_TOKEN = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+
+#: How a reader says each coded value of the data contracts and the results. A code not listed
+#: here reads as its words in sentence case (``no_ms_counterpart`` -> "No ms counterpart", with
+#: "ms" and "mhsud" spelled M/S and MH/SUD; see :func:`label_for`).
+LABELS: Final[dict[str, str]] = {
+    # classifications and sub-classifications
+    "inpatient_in_network": "Inpatient, in network",
+    "inpatient_out_of_network": "Inpatient, out of network",
+    "outpatient_in_network": "Outpatient, in network",
+    "outpatient_out_of_network": "Outpatient, out of network",
+    "emergency": "Emergency care",
+    "prescription_drugs": "Prescription drugs",
+    "office_visits": "Office visits",
+    "all_other_outpatient": "All other outpatient",
+    # sides, coverage units, requirement types
+    "ms": "M/S",
+    "mhsud": "MH/SUD",
+    "self_only": "Self-only",
+    "self_plus_one": "Self plus one",
+    "family": "Family",
+    "copay": "Copay",
+    "coinsurance": "Coinsurance",
+    "deductible": "Deductible",
+    "out_of_pocket_max": "Out-of-pocket maximum",
+    "day_limit": "Day limit",
+    "visit_limit": "Visit limit",
+    "combined": "Combined",
+    "separate": "Separate",
+    # the quantitative test
+    "single_level": "Single level",
+    "combination": "Combination of levels",
+    "predominant_level_exceeded": "More restrictive than the predominant level",
+    "not_substantially_all": "Does not apply to substantially all M/S benefits",
+    "no_ms_counterpart": "No M/S counterpart",
+    "no_ms_benefits": "No M/S benefits in the classification",
+    "separate_accumulation": "Accumulates separately for MH/SUD",
+    "mhsud_not_listed": "MH/SUD benefits not listed",
+    "near_threshold": "Near a threshold",
+    # severities
+    "noncompliant": "Fails the quantitative test",
+    "warning_sign": "Warning sign",
+    "insufficient": "Analysis insufficient",
+    "review": "For review",
+    "none": "None",
+    # plan types
+    "erisa_self_funded": "Self-funded employer plan (ERISA)",
+    "erisa_insured": "Insured employer plan (ERISA)",
+    "individual": "Individual-market insurance",
+    "non_federal_governmental": "Non-federal governmental plan",
+    "medicaid_managed_care": "Medicaid managed care plan",
+    "chip": "CHIP managed care plan",
+    "church": "Church plan",
+    "fehb": "Federal Employees Health Benefits plan",
+    # statistics
+    "pearson_chi_square": "Pearson chi-square",
+    "fisher_exact": "Fisher's exact test",
+    "fdr_bh": "Benjamini-Hochberg",
+    "fdr_by": "Benjamini-Yekutieli",
+    "holm": "Holm",
+    "bonferroni": "Bonferroni",
+    "crude_odds_ratio": "Odds ratio, crude (not stratified)",
+    "crude_risk_ratio": "Risk ratio, crude (not stratified)",
+    "mh_odds_ratio": "Odds ratio, Mantel-Haenszel",
+    "mh_risk_ratio": "Risk ratio, Mantel-Haenszel",
+    "cmh_test": "Cochran-Mantel-Haenszel test",
+    "cmh_test_uncorrected": "Cochran-Mantel-Haenszel test, no continuity correction",
+    "breslow_day": "Breslow-Day test (homogeneity)",
+    # outcome measures
+    "denial_rate": "Denial rate",
+    "medical_necessity_denial_rate": "Medical-necessity denial rate",
+    "prior_auth_denial_rate": "Prior-authorization denial rate",
+    "prior_auth_reason_denial_rate": "Denial rate for missing prior authorization",
+    "out_of_network_rate": "Out-of-network share of claims",
+    "allowed_per_unit": "Allowed amount per claim",
+    "paid_to_allowed": "Paid share of allowed amount",
+    # claims, networks, remittances, payers
+    "line": "Claim line",
+    "claim": "Claim",
+    "in_network": "In network",
+    "out_of_network": "Out of network",
+    "in": "In network",
+    "out": "Out of network",
+    "paid": "Paid",
+    "denied": "Denied",
+    "not_required": "Not required",
+    "approved": "Approved",
+    "professional": "Professional",
+    "institutional": "Institutional",
+    "pharmacy": "Pharmacy",
+    "payer": "Payer",
+    "payer_procedure": "Payer and procedure",
+    "medical_necessity": "Medical necessity",
+    "authorization": "Authorization",
+    "missing_information": "Missing information",
+    "timely_filing": "Timely filing",
+    "eligibility": "Eligibility",
+    "duplicate": "Duplicate",
+    "non_covered": "Not covered",
+    "benefit_limit": "Benefit limit",
+    "prior_auth": "Prior authorization",
+    "administrative": "Administrative",
+    "other": "Other",
+    "unknown": "Unknown code",
+    "no_reason": "No reason code",
+    "payment_date": "Payment date",
+    "denial_date": "Denial date",
+    "national": "National",
+    "state": "State",
+    "skipped": "Skipped",
+    "dropped": "Dropped",
+    "excluded": "Excluded",
+    "normalized": "Normalized",
+    "read": "Read",
+}
+#: Words of column names as a reader says them (:func:`column_label`).
+_WORDS: Final[dict[str, str]] = {
+    "mhsud": "MH/SUD",
+    "ms": "M/S",
+    "id": "ID",
+    "ci": "CI",
+    "bh": "BH",
+    "mn": "medical-necessity",
+    "carc": "CARC",
+    "nqtl": "NQTL",
+    "qtl": "QTL",
+    "sha256": "SHA-256",
+    "icd": "ICD",
+    "oon": "out-of-network",
+    "auth": "authorization",
+    "df": "df",
+}
+#: Column headers that the word rule would say badly.
+COLUMN_LABELS: Final[dict[str, str]] = {
+    "p_value": "p-value",
+    "p_adjusted": "Adjusted p-value",
+    "p_holm": "p-value, Holm",
+    "p_bh": "p-value, Benjamini-Hochberg",
+    "ms_total_payments": "M/S payments, total",
+    "ms_subject_payments": "M/S payments subject to the type",
+    "subject_share": "Share subject",
+    "threshold": "Threshold",
+    "mhsud_subject": "MH/SUD subject",
+    "mhsud_level": "MH/SUD level",
+    "predominant_threshold": "Predominant threshold",
+    "sub_classification": "Sub-classification",
+    "cell": "Plan and classification",
+    "df": "Degrees of freedom",
+    "rank": "Rank",
+    "sha256": "SHA-256",
+    "bytes": "Bytes",
+    "decision_days_mean": "Days to decision, mean",
+    "days_to_payment_median": "Days to payment, median",
+    "paid_to_allowed": "Paid share of allowed",
+    "allowed_per_unit": "Allowed per claim line",
+    "suppressed": "Withheld (small cells)",
+    "out_of_network_claims": "Out-of-network claims",
+    "out_of_network_rate": "Out-of-network share",
+    "prior_auth_reason_denial_rate": "Denial rate, missing prior authorization",
+    "detectable_ratio": "Detectable ratio",
+    "worst_severity": "Most serious finding",
+    "mn_denials_bh": "Medical-necessity denials, BH",
+    "mn_denials_other": "Medical-necessity denials, other",
+    "bh_share_of_mn_denials": "BH share of medical-necessity denials",
+}
+
+
+def _sentence(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def _spoken(token: str) -> str:
+    """A snake_case token as words, with the abbreviations readers know spelled out."""
+    return " ".join(_WORDS.get(part, part) for part in token.split("_") if part)
+
+
+def is_code(value: object) -> bool:
+    """Return True when ``value`` is a snake_case code (``warning_sign``, ``self_only``).
+
+    Examples
+    --------
+    >>> is_code("warning_sign"), is_code("Warning sign"), is_code("SAMPLE-B")
+    (True, False, False)
+    """
+    return isinstance(value, str) and CODE_PATTERN.match(value) is not None
+
+
+def label_for(code: object) -> str:
+    """Return a coded value as a reader says it, for a cell on screen or on paper.
+
+    The labels of :data:`LABELS` (classifications, sides, requirement types, severities, plan
+    types, statistics) and the NQTL types come first; any other snake_case code reads as its
+    words in sentence case. Text that is not a code is returned unchanged.
+
+    Parameters
+    ----------
+    code : object
+        A coded value, e.g. ``"outpatient_in_network"``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> label_for("outpatient_in_network"), label_for("warning_sign"), label_for("mhsud")
+    ('Outpatient, in network', 'Warning sign', 'MH/SUD')
+    >>> label_for("fails_whatever_the_payments"), label_for("SAMPLE-B")
+    ('Fails whatever the payments', 'SAMPLE-B')
+    """
+    text = str(code)
+    if text in LABELS:
+        return LABELS[text]
+    from paritykit.validate.nqtl import NQTL_TYPE_LABELS
+
+    if text in NQTL_TYPE_LABELS and text != "other":
+        return _sentence(NQTL_TYPE_LABELS[text])
+    if text.startswith("denied_") and text[len("denied_") :] in LABELS:
+        return "Denied: " + LABELS[text[len("denied_") :]].lower()
+    if not is_code(text):
+        return text
+    return _sentence(_spoken(text))
+
+
+def humanize_text(text: str) -> str:
+    """Replace the snake_case codes inside a sentence by their labels (in lower case).
+
+    Examples
+    --------
+    >>> humanize_text("prior_auth_denial_rate undefined: prior_auth_requests is 0")
+    'prior-authorization denial rate undefined: prior authorization requests is 0'
+    """
+
+    def one(match: re.Match[str]) -> str:
+        label = label_for(match.group(0))
+        return (
+            label
+            if label[:2].isupper() or label.startswith(("M/S", "MH/SUD"))
+            else (label[:1].lower() + label[1:])
+        )
+
+    return _TOKEN.sub(one, text)
+
+
+def column_label(name: object) -> str:
+    """Return a column header as a reader says it ("MH/SUD rate", "Adjusted p-value").
+
+    Examples
+    --------
+    >>> column_label("mhsud_rate"), column_label("p_adjusted"), column_label("rate_ratio_low")
+    ('MH/SUD rate', 'Adjusted p-value', 'Rate ratio, low')
+    >>> column_label("denied_medical_necessity"), column_label("plan_id")
+    ('Denied: medical necessity', 'Plan ID')
+    """
+    text = str(name)
+    if text in COLUMN_LABELS:
+        return COLUMN_LABELS[text]
+    if text in LABELS and "_" in text:
+        return LABELS[text]
+    if text.startswith("denied_") and text[len("denied_") :] in LABELS:
+        return "Denied: " + LABELS[text[len("denied_") :]].lower()
+    for end in ("low", "high"):
+        if text.endswith("_" + end) and len(text) > len(end) + 1:
+            return f"{column_label(text[: -len(end) - 1])}, {end}"
+    if " " in text or not text.islower():
+        return _sentence(text)
+    return _sentence(_spoken(text))
+
+
+def level_label(requirement: object, level: object) -> str:
+    """Return a QTL level with its unit ("$20 copay", "20% coinsurance", "30-visit limit").
+
+    A blank or zero level is "no copay" (for limits, a blank is "no day limit").
+
+    Examples
+    --------
+    >>> level_label("copay", 20.0), level_label("coinsurance", 20), level_label("visit_limit", 30)
+    ('$20 copay', '20% coinsurance', '30-visit limit')
+    >>> level_label("deductible", 1500), level_label("day_limit", None), level_label("copay", 0)
+    ('$1,500 deductible', 'no day limit', 'no copay')
+    """
+    kind = str(requirement)
+    words = LABELS.get(kind, _spoken(kind)).lower()
+    try:
+        value = float(level)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        value = float("nan")
+    if value != value or (kind not in TREATMENT_LIMITS and value == 0):
+        return f"no {words}"
+    shown = f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+    if kind == "coinsurance":
+        return f"{value:g}% coinsurance"
+    if kind in TREATMENT_LIMITS:
+        unit = "day" if kind == "day_limit" else "visit"
+        return f"{shown}-{unit} limit"
+    return f"${shown} {words}"

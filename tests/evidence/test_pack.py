@@ -88,32 +88,39 @@ def test_workbook_has_every_sheet(pack: pk.EvidencePack) -> None:
 
 
 def header_row(ws: openpyxl.worksheet.worksheet.Worksheet, first: str) -> int:
+    """The header row of the table whose hidden row of tidy names starts with ``first``."""
     for row in ws.iter_rows(min_col=1, max_col=1):
-        if row[0].value == first:
-            return row[0].row
-    raise AssertionError(f"no header starting with {first!r} on {ws.title}")
+        if row[0].value == first and ws.row_dimensions[row[0].row].hidden:
+            return row[0].row + 1
+    raise AssertionError(f"no table starting with column {first!r} on {ws.title}")
+
+
+def keys(ws: openpyxl.worksheet.worksheet.Worksheet, top: int) -> dict[str, int]:
+    """Tidy column name -> column number, from the hidden row above header row ``top``."""
+    return {c.value: c.column for c in ws[top - 1] if c.value is not None}
 
 
 def test_numbers_are_numbers_with_formats(pack: pk.EvidencePack) -> None:
     wb = openpyxl.load_workbook(pack.out_dir / "evidence.xlsx")
     ws = wb["Denial rates"]
     top = header_row(ws, "cell")
-    headers = {c.value: c.column for c in ws[top]}
+    headers = keys(ws, top)
     checked = 0
     for row in ws.iter_rows(min_row=top + 1, max_row=ws.max_row):
-        rate = row[headers["ms rate"] - 1]
+        rate = row[headers["ms_rate"] - 1]
         if isinstance(rate.value, float):
             assert rate.number_format == number_format_for("ms_rate") == "0.0%"
             checked += 1
-        trials = row[headers["ms trials"] - 1]
+        trials = row[headers["ms_trials"] - 1]
         if trials.value not in (None, "<11", "suppressed"):  # "suppressed": a complement
             assert isinstance(trials.value, int | float)
             assert trials.number_format == "#,##0"
     assert checked > 0
     qtl = wb["Quantitative test"]
-    top = header_row(qtl, "plan id")
-    headers = {c.value: c.column for c in qtl[top]}
-    share = qtl.cell(row=top + 1, column=headers["subject share"])
+    top = header_row(qtl, "plan_id")
+    headers = keys(qtl, top)
+    assert qtl.cell(row=top, column=headers["subject_share"]).value == "Share subject"
+    share = qtl.cell(row=top + 1, column=headers["subject_share"])
     assert isinstance(share.value, float) and share.number_format == "0.0%"
     assert qtl.cell(row=top + 1, column=headers["threshold"]).value == pytest.approx(2 / 3)
 
@@ -124,7 +131,9 @@ def small_counts(path: Path) -> list[tuple[str, str, object]]:
     for ws in wb.worksheets:
         count_cols: dict[int, str] = {}
         for row in ws.iter_rows():
-            labels = {c.column: c.value for c in row if isinstance(c.value, str)}
+            labels = {
+                c.column: c.value.replace("_", " ") for c in row if isinstance(c.value, str)
+            }
             if any(v in COUNT_HEADERS for v in labels.values()) and all(
                 isinstance(c.value, str) or c.value is None for c in row
             ):
@@ -316,9 +325,9 @@ def test_summary_is_short_one_line_per_finding(pack: pk.EvidencePack) -> None:
 def test_no_money_value_has_a_percent_format(pack: pk.EvidencePack) -> None:
     """Dollars per claim in the NQTL review are dollars, not '12072.8%'."""
     wb = openpyxl.load_workbook(pack.out_dir / "evidence.xlsx")
-    ws = wb["NQTL review"]
     money_rows = 0
-    for row in ws.iter_rows():
+    rows = [row for name in ("NQTL review", "NQTL measures") for row in wb[name].iter_rows()]
+    for row in rows:
         texts = [c.value for c in row]
         if "allowed_per_unit" not in texts and "allowed amount per claim" not in texts:
             continue

@@ -31,7 +31,9 @@ def test_payers_writes_the_scorecard_workbook(folder, tmp_path) -> None:
     assert any(isinstance(v, str) and len(v) == 64 for v in files)  # SHA-256 of an input
     png = tmp_path / "payer_denial_rates.png"
     assert png.stat().st_size < 200_000
-    assert len(wb["Scorecard"]._charts) == 1 and len(wb["Chart"]._images) == 1
+    # charts on their own sheet: the native bar chart of the scorecard and the picture
+    assert len(wb["Scorecard"]._charts) == 0
+    assert len(wb["Chart"]._charts) == 1 and len(wb["Chart"]._images) == 1
 
 
 def test_payers_no_suppress_and_errors(folder, tmp_path) -> None:

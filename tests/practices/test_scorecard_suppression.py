@@ -15,13 +15,12 @@ from openpyxl import load_workbook
 from paritykit import columns as C
 from paritykit.analysis.payers import ALL_PAYERS, DENIAL_CATEGORY_COLUMNS, payer_scorecard
 from paritykit.evidence.payer_workbook import write_payer_workbook
+from paritykit.evidence.workbook import read_tables
 
 
 def _sheet(wb, name: str) -> pd.DataFrame:
-    rows = list(wb[name].iter_rows(values_only=True))
-    start = next(i for i, r in enumerate(rows) if r and r[0] == "plan id")
-    header = [str(h).replace(" ", "_") if h else f"_{k}" for k, h in enumerate(rows[start])]
-    frame = pd.DataFrame(rows[start + 1 :], columns=header)
+    """The sheet's table as shown, under its tidy column names (the hidden row of names)."""
+    frame = read_tables(wb[name])[0]
     return frame[frame[C.PLAN_ID].notna()]
 
 

@@ -108,29 +108,21 @@ def _empty_frame() -> pd.DataFrame:
     return pd.DataFrame()
 
 
-def _cell(value: object) -> object:
-    """A table value as a spreadsheet cell value: dates as dates, missing as empty."""
-    import pandas as pd
-
-    if value is None:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return None if pd.isna(value) else value.to_pydatetime().date()
-    try:
-        if pd.isna(value):  # type: ignore[arg-type]
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()  # type: ignore[attr-defined]
-    return value
-
-
-def write_table(table: pd.DataFrame, out: Path, *, sheet: str = "Table") -> Path:
+def write_table(
+    table: pd.DataFrame,
+    out: Path,
+    *,
+    sheet: str = "Table",
+    title: str | None = None,
+    notes: Sequence[str] = (),
+) -> Path:
     """Write every row of ``table`` with its headers to ``out`` (.xlsx or .csv), atomically.
 
-    Dates are written as dates (``YYYY-MM-DD`` in a CSV). Text that a spreadsheet could run as
-    a formula is escaped by the output-safety layer (:mod:`paritykit.safety`), in both kinds.
+    A CSV holds the tidy column names and codes, dates as ``YYYY-MM-DD``. A workbook is laid
+    out like every paritykit workbook (:mod:`paritykit.evidence.workbook`): a title and notes,
+    readable headers and labels (the codes kept at the right end), dates and amounts formatted,
+    the header row frozen and printed on every page. Text that a spreadsheet could run as a
+    formula is escaped by the output-safety layer (:mod:`paritykit.safety`), in both kinds.
 
     Parameters
     ----------
@@ -139,16 +131,17 @@ def write_table(table: pd.DataFrame, out: Path, *, sheet: str = "Table") -> Path
         Ends in ``.xlsx`` or ``.csv``.
     sheet : str
         The worksheet's name (``.xlsx``).
+    title : str, optional
+        The sheet's title (default: the sheet name).
+    notes : sequence of str
+        Lines under the title.
 
     Returns
     -------
     pathlib.Path
     """
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from paritykit._atomic import atomic_path
-    from paritykit.safety import excel_text, write_csv
+    from paritykit.evidence.workbook import SheetSpec, TableSpec, write_workbook
+    from paritykit.safety import write_csv
 
     suffix = out.suffix.lower()
     if suffix not in OUT_SUFFIXES:
@@ -157,30 +150,8 @@ def write_table(table: pd.DataFrame, out: Path, *, sheet: str = "Table") -> Path
         )
     if suffix == ".csv":
         return write_csv(table, out, date_format="%Y-%m-%d")
-    book = Workbook()
-    ws = book.active
-    ws.title = sheet[:31]
-    headers = [str(c) for c in table.columns]
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    widths = [len(h) for h in headers]
-    for r, row in enumerate(table.itertuples(index=False, name=None), start=2):
-        for c, raw in enumerate(row, start=1):
-            value = excel_text(_cell(raw))[0]
-            cell = ws.cell(row=r, column=c, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text, never a formula
-                widths[c - 1] = max(widths[c - 1], min(len(value), 60))
-            elif hasattr(value, "isoformat"):
-                cell.number_format = "yyyy-mm-dd"
-                widths[c - 1] = max(widths[c - 1], 10)
-    for c, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width + 2
-    ws.freeze_panes = "A2"
-    with atomic_path(out) as tmp:
-        book.save(tmp)
-    return out
+    spec = SheetSpec(sheet[:31], title or sheet, notes=tuple(notes), tables=(TableSpec(table),))
+    return write_workbook([spec], out)
 
 
 def read_inputs(

@@ -131,7 +131,17 @@ def command(
         service_type="pre_service" if pre_service else "post_service",
     )
     if out is not None:
-        write_table(result.to_frame(), out, sheet="Open denials")
+        write_table(
+            result.to_frame(),
+            out,
+            sheet="Open denials",
+            title="Open denials by internal-appeal deadline, soonest first",
+            notes=(
+                result.summary().splitlines()[0] + ".",
+                "Deadlines count from the denial notice date; check each against the plan's "
+                "notice. Not legal advice.",
+            ),
+        )
         click.echo(f"Wrote {out} ({len(result.table)} rows)", err=True)
     if as_json:
         table = result.to_frame()

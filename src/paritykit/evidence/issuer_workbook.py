@@ -20,6 +20,7 @@ __all__ = ["ISSUER_SHEETS", "write_issuer_workbook"]
 ISSUER_SHEETS: tuple[str, ...] = (
     "Summary",
     "Issuer rates",
+    "Issuer rates chart",
     "Comparisons",
     "Appeals and BH share",
     "Exclusions",
@@ -155,4 +156,6 @@ def write_issuer_workbook(
         ),
         provenance_sheet(inputs, command),
     ]
-    return write_workbook(sheets, path)
+    return write_workbook(
+        sheets, path, running_head=f"Issuer denial rates, plan year {result.plan_year}"
+    )

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from paritykit import columns as C
+from paritykit import vocab
 from paritykit._version import __version__
 from paritykit.analysis.quantitative import DETERMINATION_COLUMNS, LEVEL_COLUMNS
 from paritykit.evidence.workbook import NativeBarChart, SheetSpec, TableSpec, write_workbook
@@ -43,9 +44,15 @@ NQTL_EXHIBIT: tuple[str, str, str] = (
     "NQTL review",
     "Non-quantitative treatment limitations, as written and in operation",
 )
+#: The further sheets of Exhibit A (QTL arithmetic) and Exhibit F (the NQTL review), one table
+#: a sheet so that each has its header frozen and printed on every page.
+QTL_LEVELS_SHEET: str = "QTL levels"
+NQTL_SHEETS: tuple[str, str] = ("NQTL side by side", "NQTL measures")
 SHEET_NAMES: tuple[str, ...] = (
     "Summary",
-    *(sheet for sheet, _ in EXHIBITS.values()),
+    EXHIBITS["Exhibit A"][0],
+    QTL_LEVELS_SHEET,
+    *(sheet for sheet, _ in list(EXHIBITS.values())[1:]),
     "Method",
     "Provenance",
 )
@@ -93,7 +100,7 @@ def write_pack(
     charts = _charts(staging / "charts", qtl, rates_shown, outcomes_shown, facts)
     sheets = [
         _summary_sheet(findings, facts),
-        _qtl_sheet(qtl, [p for p in charts if "level_shares" in p.name and p.suffix == ".png"]),
+        *_qtl_sheets(qtl, [p for p in charts if "level_shares" in p.name and p.suffix == ".png"]),
         _rates_sheet(
             rates_shown,
             [p for p in charts if p.suffix == ".png" and p.stem in RATE_CHART_STEMS],
@@ -107,11 +114,22 @@ def write_pack(
         provenance_sheet(inputs, command),
     ]
     if review is not None:
-        sheets.insert(6, _nqtl_sheet(review, suppress))
+        at = [s.name for s in sheets].index("Method")
+        sheets[at:at] = _nqtl_sheets(review, suppress)
     if context is not None:
         sheets.insert(len(sheets) - 2, _context_sheet(context))
-    banner = coverage.banner() if coverage is not None else ""
-    workbook = write_workbook(sheets, staging / "evidence.xlsx", banner=banner)
+    named = facts.plan_id is None or str(facts.plan_id) in str(facts.plan_name)
+    head = (
+        f"{facts.plan_name}, plan year {facts.plan_year}"
+        if named
+        else f"{facts.plan_name} ({facts.plan_id}), plan year {facts.plan_year}"
+    )
+    workbook = write_workbook(
+        sheets,
+        staging / "evidence.xlsx",
+        running_head=f"{head}; prepared {prepared_on:%Y-%m-%d}",
+        banner=coverage.banner() if coverage is not None else "",
+    )
     letters = _letters(
         staging,
         facts,
@@ -268,7 +286,8 @@ def _charts(
 def _summary_sheet(findings: pd.DataFrame, facts: Any) -> SheetSpec:
     shown = findings[["rank", C.SEVERITY, C.PLAN_ID, C.FINDING, "exhibit", C.CITATION]]
     notes = (
-        f"Plan: {facts.plan_name} ({facts.plan_type.replace('_', ' ')}), {facts.state_name}, "
+        f"Plan: {facts.plan_name}; {_lower_first(vocab.label_for(facts.plan_type))}, "
+        f"{facts.state_name}, "
         f"plan year {facts.plan_year}.",
         "Findings, most serious first; each points to the exhibit that holds its evidence.",
         DISCLAIMER.format(version=__version__),
@@ -290,10 +309,15 @@ def _summary_sheet(findings: pd.DataFrame, facts: Any) -> SheetSpec:
         notes=notes,
         tables=(TableSpec(shown),),
         wrap_columns=(C.FINDING,),
+        wrap_width=32,
     )
 
 
-def _qtl_sheet(qtl: Any, images: list[Path]) -> SheetSpec:
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _qtl_sheets(qtl: Any, images: list[Path]) -> tuple[SheetSpec, ...]:
     det = qtl.to_frame()[
         [c for c in DETERMINATION_COLUMNS if c not in ("ms_benefits", "mhsud_benefits")]
     ]
@@ -301,10 +325,7 @@ def _qtl_sheet(qtl: Any, images: list[Path]) -> SheetSpec:
     levels = qtl.levels[list(LEVEL_COLUMNS)].copy()
     levels.insert(levels.columns.get_loc(C.CUMULATIVE_SHARE) + 1, "predominant_threshold", 0.5)
     sheet, title = EXHIBITS["Exhibit A"]
-    tables = [TableSpec(det, "Determinations"), TableSpec(levels, "Arithmetic by level")]
     dollar = getattr(qtl, "dollar_limits", None)
-    if dollar is not None and len(dollar):
-        tables.append(TableSpec(dollar, "Aggregate lifetime and annual dollar limits"))
     notes = (
         "Substantially all: the type applies to at least two-thirds (threshold 66.7%) of "
         "projected M/S payments in the classification (29 CFR 2590.712(c)(3)(i)(A)).",
@@ -316,14 +337,40 @@ def _qtl_sheet(qtl: Any, images: list[Path]) -> SheetSpec:
         "states the condition; 'compliant' is then blank when it depends.",
         f"Rule: {qtl.rule_version}",
     )
-    return SheetSpec(
-        sheet,
-        title,
-        exhibit="Exhibit A",
-        notes=notes,
-        tables=tuple(tables),
-        images=tuple(images),
-        wrap_columns=(C.FINDING,),
+    by_type = {C.PREDOMINANT_LEVEL: C.REQUIREMENT_TYPE, C.MHSUD_LEVEL: C.REQUIREMENT_TYPE}
+    return (
+        SheetSpec(
+            sheet,
+            title,
+            exhibit="Exhibit A",
+            notes=notes,
+            tables=(TableSpec(det, "Determinations", level_columns=by_type),),
+            images=tuple(images),
+            wrap_columns=(C.FINDING,),
+        ),
+        SheetSpec(
+            QTL_LEVELS_SHEET,
+            f"{title}: arithmetic by level",
+            exhibit="Exhibit A",
+            notes=(
+                "Each level's share of the M/S payments subject to the type, most restrictive "
+                "first; the predominant level is the first whose cumulative share exceeds "
+                "one-half.",
+            ),
+            tables=(TableSpec(levels, level_columns={C.LEVEL: C.REQUIREMENT_TYPE}),),
+        ),
+        *(
+            [
+                SheetSpec(
+                    "Dollar limits",
+                    "Aggregate lifetime and annual dollar limits (29 CFR 2590.712(b))",
+                    exhibit="Exhibit A",
+                    tables=(TableSpec(dollar, "Aggregate lifetime and annual dollar limits"),),
+                )
+            ]
+            if dollar is not None and len(dollar)
+            else []
+        ),
     )
 
 
@@ -340,9 +387,7 @@ def _rates_sheet(rates: pd.DataFrame | None, images: list[Path]) -> SheetSpec:
     frame.insert(
         0,
         "cell",
-        frame[C.PLAN_ID].astype(str)
-        + " · "
-        + frame[C.CLASSIFICATION].astype(str).str.replace("_", " "),
+        frame[C.PLAN_ID].astype(str) + " · " + frame[C.CLASSIFICATION].map(vocab.label_for),
     )
     chart = NativeBarChart(
         "cell", (C.MHSUD_RATE, C.MS_RATE), "Denial rate, MH/SUD vs M/S", "claims denied"
@@ -381,7 +426,9 @@ def _stratified_sheet(analysis: dict[str, Any] | None) -> SheetSpec:
     strat = analysis["stratified"]
     notes = (
         strat.sentence(),
-        "Strata: " + ", ".join(strat.strata_columns) + f"; {strat.n_strata_used} of "
+        "Strata: "
+        + ", ".join(vocab.column_label(c).lower() for c in strat.strata_columns)
+        + f"; {strat.n_strata_used} of "
         f"{strat.n_strata} strata informative. The crude (unstratified) comparison is shown "
         "beside the pooled one: when they disagree, pooling across plans misleads.",
         *([f"Note: {strat.note}"] if strat.note else []),
@@ -586,11 +633,14 @@ def provenance_sheet(inputs: pd.DataFrame, command: str) -> SheetSpec:
             "Input files with sizes and SHA-256 hashes; rerun the command to "
             "reproduce every number.",
         ),
-        tables=(TableSpec(about, "Run"), TableSpec(inputs, "Inputs")),
+        tables=(
+            TableSpec(about, "Run", verbatim_columns=("item", "value")),
+            TableSpec(inputs, "Inputs"),
+        ),
     )
 
 
-def _nqtl_sheet(review: Any, suppress: bool) -> SheetSpec:
+def _nqtl_sheets(review: Any, suppress: bool) -> tuple[SheetSpec, ...]:
     label, sheet, title = NQTL_EXHIBIT
     notes = (
         "Each NQTL side by side for MH/SUD and M/S in the same classification, then the "
@@ -613,21 +663,33 @@ def _nqtl_sheet(review: Any, suppress: bool) -> SheetSpec:
             linked = [C.MHSUD_RATE, C.MS_RATE, C.RATE_RATIO, C.P_ADJUSTED]
             findings.loc[mask, linked] = float("nan")
             findings[SUPPRESSED] = ["" if not m else ", ".join(linked) for m in mask]
-    return SheetSpec(
-        sheet,
-        title,
-        exhibit=label,
-        notes=notes,
-        tables=(
-            TableSpec(findings, "Findings", cell_formats=_measure_formats(findings)),
-            TableSpec(review.to_frame(), "Side-by-side comparison"),
-            TableSpec(
-                tests,
-                "In-operation measures linked to each NQTL",
-                cell_formats=_measure_formats(tests),
-            ),
+    side, measures = NQTL_SHEETS
+    return (
+        SheetSpec(
+            sheet,
+            f"{title}: findings",
+            exhibit=label,
+            notes=notes,
+            tables=(TableSpec(findings, cell_formats=_measure_formats(findings)),),
+            wrap_columns=(C.FINDING, C.DISCLOSURE_REQUEST),
         ),
-        wrap_columns=(C.FINDING, C.DISCLOSURE_REQUEST),
+        SheetSpec(
+            side,
+            f"{title}: side-by-side comparison",
+            exhibit=label,
+            notes=("Each NQTL as the plan documents it, MH/SUD beside M/S.",),
+            tables=(TableSpec(review.to_frame()),),
+        ),
+        SheetSpec(
+            measures,
+            f"{title}: in-operation measures linked to each NQTL",
+            exhibit=label,
+            notes=(
+                "Outcome measures of claims in the NQTL's classification, MH/SUD against M/S; "
+                "the allowed amount per claim is in dollars, the other measures are shares.",
+            ),
+            tables=(TableSpec(tests, cell_formats=_measure_formats(tests)),),
+        ),
     )
 
 

@@ -334,6 +334,7 @@ def _write_files(
                 ),
             ),
             wrap_columns=(C.NOTE,),
+            chart_sheet="Chart",
         ),
         SheetSpec(
             "By procedure",
@@ -366,7 +367,10 @@ def _write_files(
         SheetSpec(
             "Chart",
             "Claim-line denial rate by payer with its interval",
-            notes=("The dashed line is the rate over all payers.",),
+            notes=(
+                "The bar chart is drawn from the Scorecard sheet; in the picture the dashed line "
+                "is the rate over all payers.",
+            ),
             images=tuple(p for p in images if p.suffix == ".png"),
         ),
         *([medicare_sheet(medicare, procs, suppress)] if medicare is not None else []),
@@ -379,7 +383,10 @@ def _write_files(
         appeal_sheet, appeal_images = appeal_outcomes_sheet(appeals, out, suppress=suppress)
         sheets.insert(len(sheets) - 2, appeal_sheet)
         images = [*images, *appeal_images]
-    workbook = write_workbook(sheets, out / WORKBOOK)
+    generated = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    workbook = write_workbook(
+        sheets, out / WORKBOOK, running_head=f"Payer scorecard; generated {generated}"
+    )
     return [workbook, *images]
 
 
@@ -545,5 +552,8 @@ def _provenance_sheet(inputs: Sequence[tuple[Path, str]], command: str, sha) -> 
         "Provenance",
         "Provenance",
         notes=("Input files with sizes and SHA-256 hashes; rerun the command to reproduce.",),
-        tables=(TableSpec(about, "Run"), TableSpec(files, "Inputs")),
+        tables=(
+            TableSpec(about, "Run", verbatim_columns=("item", "value")),
+            TableSpec(files, "Inputs"),
+        ),
     )
