@@ -66,12 +66,16 @@ _SEVERITY_LABEL: Final = {
 }
 #: What a pack writes in its folder (an input there would be replaced: refused).
 PACK_NAMES: Final[tuple[str, ...]] = (
+    "report.pdf",
+    "report.html",
     "evidence.xlsx",
     "charts",
     "complaint_letter.md",
     "complaint_letter.docx",
     "authorization_form.md",
     "authorization_form.docx",
+    "request_letter.md",
+    "request_letter.docx",
     "manifest.json",
 )
 RULE_2013: Final = "2013 final rule (78 FR 68240), enforced"

@@ -75,6 +75,8 @@ def test_pack_lists_its_files(pack: pk.EvidencePack) -> None:
     } <= names
     assert any(n.startswith("charts/") and n.endswith(".png") for n in names)
     assert any(n.startswith("charts/") and n.endswith(".pdf") for n in names)
+    # the benefits carry projected payments: nothing depends on them, no request for them
+    assert "request_letter.md" not in names
     manifest = json.loads((pack.out_dir / "manifest.json").read_text())
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}
     assert listed["evidence.xlsx"] == pk.report.file_sha256(pack.out_dir / "evidence.xlsx")

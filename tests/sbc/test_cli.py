@@ -120,6 +120,11 @@ def test_report_from_an_sbc(sbc_corpus, tmp_path) -> None:
     )
     assert result.exit_code == 0, result.output
     assert (out / "evidence.xlsx").exists() and (out / "manifest.json").exists()
+    # findings that depend on the plan's payments: the pack asks the plan for them
+    request = (out / "request_letter.md").read_text(encoding="utf-8")
+    assert "projected plan payments for M/S benefits" in request
+    assert (out / "request_letter.docx").exists()
+    assert "request_letter.md" in (out / "manifest.json").read_text(encoding="utf-8")
     benefits = pk.read_sbc(sbc_corpus["silver_2020"]).benefits[list(C.BENEFITS_COLUMNS)]
     determinations = pk.quantitative_test(benefits).to_frame()
     # MH/SUD outpatient visits are limited to 20 a year; the only M/S visit limit is 60 home

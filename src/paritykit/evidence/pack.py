@@ -138,6 +138,7 @@ def write_pack(
         nqtl=review is not None,
         prepared_on=prepared_on,
         headline=headline_findings(findings, rates_shown, facts),
+        qtl_results=qtl.to_frame(),
     )
     report = _report_document(
         staging,
@@ -773,7 +774,11 @@ def _letters(
     nqtl: bool = False,
     prepared_on: dt.date,
     headline: tuple[str, ...] = (),
+    qtl_results: pd.DataFrame | None = None,
 ) -> list[Path]:
+    """The complaint letter and the authorization form; with findings that depend on the
+    plan's projected payments (a screening without them), also the request to the plan for
+    those payments, their method and the comparative analyses (``request_letter.md|docx``)."""
     from paritykit.analysis.jurisdiction import regulators_for
     from paritykit.evidence.letters import ComplaintContext, write_complaint_letter
 
@@ -798,8 +803,30 @@ def _letters(
         headline=headline,
     )
     from paritykit.evidence.authorization import write_authorization_form
+    from paritykit.evidence.request_letter import NO_REQUEST_LETTER
 
-    return [
+    files = [
         *write_complaint_letter(context, staging),
         *write_authorization_form(facts, staging),
     ]
+    if (
+        qtl_results is not None
+        and C.SCREENING in qtl_results.columns
+        and (qtl_results[C.SCREENING].astype("string") == "depends_on_payments").any()
+        and facts.plan_type not in NO_REQUEST_LETTER
+    ):
+        from paritykit._atomic import atomic_write_text
+        from paritykit.evidence.documents import markdown_to_docx
+        from paritykit.evidence.request_letter import REQUEST_STEM, draft_request_letter
+
+        letter = draft_request_letter(facts, qtl_results=qtl_results, prepared_on=prepared_on)
+        files.append(atomic_write_text(staging / f"{REQUEST_STEM}.md", letter.markdown))
+        files.append(
+            markdown_to_docx(
+                letter.markdown,
+                staging / f"{REQUEST_STEM}.docx",
+                title=f"Request for plan documents: {facts.plan_name}",
+                keep_together_from="Sincerely,",
+            )
+        )
+    return files
