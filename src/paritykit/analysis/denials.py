@@ -518,7 +518,9 @@ def open_denials(
     table[C.DAYS_LEFT] = table[C.DAYS_LEFT].astype("int64")
     table[C.LINES] = table[C.LINES].astype("int64")
     order = [C.NEXT_DEADLINE] if events_by_claim is not None else [C.APPEAL_DEADLINE]
-    table = table.sort_values([*order, C.CLAIM_ID], kind="stable", na_position="last")
+    # ties broken by payer and service date too: the same order whatever order the files came in
+    ties = [c for c in (C.CLAIM_ID, C.PLAN_ID, C.SERVICE_DATE) if c in table.columns]
+    table = table.sort_values([*order, *ties], kind="stable", na_position="last")
     table = table.reset_index(drop=True)
     return OpenDenials(
         table=table,

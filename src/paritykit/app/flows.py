@@ -306,7 +306,7 @@ def practice_results(
     """
     from paritykit.analysis.denials import open_denials
     from paritykit.analysis.payers import payer_scorecard
-    from paritykit.cli._practice import read_inputs, write_table
+    from paritykit.cli._practice import read_inputs, write_open_denials
     from paritykit.evidence.payer_workbook import suppress_scorecard, write_payer_workbook
     from paritykit.vocab import normalize_plan_type
 
@@ -335,7 +335,7 @@ def practice_results(
         include_expired=include_expired,
         **options,
     )
-    table_file = write_table(denials.to_frame(), out / "open_denials.xlsx", sheet="Open denials")
+    table_file = write_open_denials(denials, out / "open_denials.xlsx")
     return PracticeResult(
         scorecard=card,
         scorecard_table=suppress_scorecard(card.payers),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -231,3 +231,19 @@ def report_problems(inputs: PracticeInputs, folder: Path | None) -> Path | None:
     target = write_csv(inputs.problems, folder / PROBLEMS_FILE)
     click.echo(f"All problems: {target}", err=True)
     return target
+
+
+def write_open_denials(result: Any, out: Path) -> Path:
+    """Write the deadline list (:func:`paritykit.open_denials`) as ``paritykit appeals --out``
+    writes it: every row, with its title and notes (the web app writes the same file)."""
+    return write_table(
+        result.to_frame(),
+        out,
+        sheet="Open denials",
+        title="Open denials by internal-appeal deadline, soonest first",
+        notes=(
+            result.summary().splitlines()[0] + ".",
+            "Deadlines count from the denial notice date; check each against the plan's "
+            "notice. Not legal advice.",
+        ),
+    )

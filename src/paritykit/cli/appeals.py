@@ -97,7 +97,7 @@ def command(
     legal advice. See docs/practices.md.
     """
     from paritykit.analysis.denials import open_denials
-    from paritykit.cli._practice import OUT_SUFFIXES, PROBLEMS_FILE, write_table
+    from paritykit.cli._practice import OUT_SUFFIXES, PROBLEMS_FILE, write_open_denials
 
     if out is not None and out.suffix.lower() not in OUT_SUFFIXES:
         raise click.BadParameter("use a file name ending in .xlsx or .csv", param_hint="--out")
@@ -131,17 +131,7 @@ def command(
         service_type="pre_service" if pre_service else "post_service",
     )
     if out is not None:
-        write_table(
-            result.to_frame(),
-            out,
-            sheet="Open denials",
-            title="Open denials by internal-appeal deadline, soonest first",
-            notes=(
-                result.summary().splitlines()[0] + ".",
-                "Deadlines count from the denial notice date; check each against the plan's "
-                "notice. Not legal advice.",
-            ),
-        )
+        write_open_denials(result, out)
         click.echo(f"Wrote {out} ({len(result.table)} rows)", err=True)
     if as_json:
         table = result.to_frame()
