@@ -643,6 +643,13 @@ def _write_sheet(ws: Any, spec: SheetSpec, running_head: str) -> list[tuple[str,
             ids = sum(c.width for c in t.shown[:3] if c.key.removesuffix("_label") in ID_COLUMNS)
             for column in long:  # each a page wide beside the repeated identifying columns
                 column.width = max(column.width, min(PAGE_WIDTH - 4 - ids, 80))
+        else:
+            # A table narrower than the page: its wrapped text columns take the spare width,
+            # so that long findings run over fewer, shorter rows (and fewer pages).
+            grow = [c for c in t.shown if c.wrap and c.longest > c.width]
+            spare = PAGE_WIDTH - 2 - sum(c.width for c in t.shown)
+            for column in grow:
+                column.width = min(column.width + spare / len(grow), max(column.longest, 8))
     widths: dict[int, float] = {}
     display = max((len(t.shown) for t in tables), default=1)
     for t in tables:
