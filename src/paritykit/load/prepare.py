@@ -69,11 +69,38 @@ def validation_fingerprint() -> str:
             "code": code,
             "max_line_amount": V.MAX_LINE_AMOUNT,
             "service_years": list(V.SERVICE_YEARS),
-            "icd10cm": V.icd10cm_release(),
+            "icd10cm": icd10cm_release(),
         }
         digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
         _VALIDATION_FINGERPRINT = f"sha256:{digest[:32]}"
     return _VALIDATION_FINGERPRINT
+
+
+def icd10cm_release() -> str:
+    """Return :func:`paritykit.validate.claims.icd10cm_release` without loading the code set.
+
+    Importing ``simple_icd_10_cm`` parses the whole code set (seconds); a prepared file needs
+    only the name of the release, read here from the package's data folder.
+
+    Examples
+    --------
+    >>> from paritykit.validate.claims import icd10cm_release as loaded
+    >>> icd10cm_release() == loaded()
+    True
+    """
+    from importlib.metadata import version
+    from importlib.util import find_spec
+
+    spec = find_spec("simple_icd_10_cm")  # a top-level package: found, not imported
+    if spec is None or not spec.submodule_search_locations:
+        from paritykit.validate.claims import icd10cm_release as loaded
+
+        return loaded()
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    names = [p.name for p in data.iterdir()] if data.is_dir() else []
+    found = sorted(n for n in names if n.startswith("code-list-") and n.endswith(".txt"))
+    release = found[-1][len("code-list-") : -len(".txt")] if found else "unknown"
+    return f"ICD-10-CM {release} (simple-icd-10-cm {version('simple-icd-10-cm')})"
 
 
 @dataclass(frozen=True, eq=False)
