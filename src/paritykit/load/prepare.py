@@ -308,6 +308,21 @@ def recorded_validation(table: ir.Table) -> ClaimsValidation | None:
     whose marker it trusted; the recorded checks must come from the same contract checks and
     ICD-10-CM release as this version's (:func:`validation_fingerprint`). Otherwise run
     :func:`paritykit.validate_claims` as usual.
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> from paritykit.load.claims import scan_claims
+    >>> df = pd.DataFrame({"claim_id": ["c1"], "line_number": [1], "plan_id": ["p"],
+    ...     "service_date": ["2024-01-05"], "diagnosis_code": ["F32.9"],
+    ...     "claim_type": ["professional"], "network_status": ["in"], "status": ["paid"],
+    ...     "billed_amount": [100.0], "allowed_amount": [60.0]})
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "claims.parquet"
+    >>> _ = prepare_claims(df, out)
+    >>> recorded_validation(scan_claims(out)).total_lines
+    1
+    >>> recorded_validation(scan_claims(df)) is None
+    True
     """
     from paritykit.load.claims import prepared_marker
 
