@@ -10,18 +10,29 @@ so peak memory is measured per method:
 * ``pandas``: the same computation in pandas on the first ``--pandas-rows`` lines (as many as
   fit), reported per line and scaled to the full size.
 
-Prints seconds, peak resident memory and the ratios. Usage::
+Prints seconds, peak resident memory and the ratios.
+
+``--whole-process`` times whole processes instead (Python start, imports and the query, both
+sides): ``paritykit outcomes FILE`` on the raw file and on a file written once by ``paritykit
+prepare``, against ``python -c "<the hand-written DuckDB query>"``, each ``--repeat`` times
+(default 3), interleaved, in the same run; it prints the medians, the ratios to the SQL and the
+peak resident memory of each (from ``wait4``), and checks the two paritykit outputs are equal.
+
+Usage::
 
     python benchmarks/aggregate.py                 # 20M lines
     python benchmarks/aggregate.py --rows 100000000
     python benchmarks/aggregate.py --rows 20000    # smoke test
+    python benchmarks/aggregate.py --whole-process --data claims.parquet
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -171,6 +182,62 @@ def worker(method: str, path: str, pandas_rows: int) -> dict[str, float]:
     return res
 
 
+def _timed(cmd: list[str]) -> tuple[float, float, int]:
+    """Run ``cmd``; return (wall seconds, peak resident MiB of the child, exit code)."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode:
+        print(" ".join(cmd[:4]), "failed:", err[-2000:])
+    return seconds, usage.ru_maxrss / 1024.0, proc.returncode
+
+
+def whole_process(path: Path, repeat: int, prepared: Path | None = None) -> int:
+    """Time whole processes: paritykit outcomes (raw, prepared) vs python -c SQL."""
+    work = tempfile.TemporaryDirectory()
+    env_py = sys.executable
+    if prepared is None:
+        prepared = Path(work.name) / "prepared.parquet"
+    if not prepared.exists():
+        sec, mib, rc = _timed(
+            [env_py, "-m", "paritykit", "prepare", str(path), "--out", str(prepared)]
+        )
+        if rc:
+            return 1
+        print(f"paritykit prepare (once): {sec:.2f} s, peak {mib:.0f} MiB")
+    out_raw, out_prep = Path(work.name) / "raw.csv", Path(work.name) / "prep.csv"
+    sql = HAND_SQL.format(path=str(path).replace("'", "''"))
+    cases = {
+        "duckdb_sql": [env_py, "-c", "import duckdb, sys; duckdb.connect().sql(sys.argv[1]).df()",
+                       sql],
+        "paritykit_raw": [env_py, "-m", "paritykit", "outcomes", str(path), "--out",
+                          str(out_raw)],
+        "paritykit_prepared": [env_py, "-m", "paritykit", "outcomes", str(prepared), "--out",
+                               str(out_prep)],
+    }  # fmt: skip
+    runs: dict[str, list[tuple[float, float]]] = {k: [] for k in cases}
+    for _ in range(repeat):
+        for name, cmd in cases.items():  # interleaved, so load changes hit all cases alike
+            sec, mib, rc = _timed(cmd)
+            if rc:
+                return 1
+            runs[name].append((sec, mib))
+    sql_s = statistics.median(s for s, _ in runs["duckdb_sql"])
+    print(f"whole process, {repeat} runs each, interleaved; median seconds:")
+    print(f"{'case':<20}{'median s':>10}{'runs s':>26}{'peak MiB':>10}{'x SQL':>8}")
+    for name, got in runs.items():
+        med = statistics.median(s for s, _ in got)
+        each = " ".join(f"{s:.2f}" for s, _ in got)
+        print(f"{name:<20}{med:>10.2f}{each:>26}{max(m for _, m in got):>10.0f}{med / sql_s:>8.2f}")
+    same = out_raw.read_bytes() == out_prep.read_bytes()
+    print(f"raw and prepared outputs identical: {same}")
+    work.cleanup()
+    return 0 if same else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000_000, help="claim lines to generate")
@@ -187,6 +254,15 @@ def main(argv: list[str] | None = None) -> int:
         help="reuse/keep the Parquet here (default: a temporary file)",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--whole-process",
+        action="store_true",
+        help="time whole processes: paritykit outcomes (raw and prepared) vs python -c SQL",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="runs per case (whole process)")
+    parser.add_argument(
+        "--prepared", type=Path, default=None, help="reuse/keep the prepared Parquet here"
+    )
     parser.add_argument(
         "--worker",
         choices=["paritykit", "paritykit_flag", "duckdb_sql", "pandas"],
@@ -216,6 +292,10 @@ def main(argv: list[str] | None = None) -> int:
             f"generated {args.rows:,} lines in {time.perf_counter() - t0:.1f} s "
             f"({path.stat().st_size / 2**20:.0f} MiB Parquet)"
         )
+    if args.whole_process:
+        code = whole_process(path, args.repeat, args.prepared)
+        tmp.cleanup()
+        return code
     results: dict[str, dict[str, float]] = {}
     for method in ("paritykit", "paritykit_flag", "duckdb_sql", "pandas"):
         cmd = [

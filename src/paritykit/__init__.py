@@ -62,6 +62,9 @@ _EXPORTS: dict[str, str] = {
     "ColumnMap": "paritykit.load.claims",
     "load_column_map": "paritykit.load.claims",
     "scan_claims": "paritykit.load.claims",
+    "PreparedClaims": "paritykit.load.prepare",
+    "prepare_claims": "paritykit.load.prepare",
+    "recorded_validation": "paritykit.load.prepare",
     "read_comparative_analysis": "paritykit.load.nqtl",
     "read_nqtls": "paritykit.load.nqtl",
     "PlanFacts": "paritykit.load.plan_facts",
@@ -143,6 +146,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and editors only
     from paritykit.load.claims import ColumnMap, load_column_map, scan_claims
     from paritykit.load.nqtl import read_comparative_analysis, read_nqtls
     from paritykit.load.plan_facts import PlanFacts, read_plan_facts
+    from paritykit.load.prepare import PreparedClaims, prepare_claims, recorded_validation
     from paritykit.load.sbc import SbcRead, read_sbc
     from paritykit.load.tc_puf import TcPuf, read_tc_puf
     from paritykit.load.x12 import Remittances, read_835

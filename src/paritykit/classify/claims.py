@@ -95,9 +95,13 @@ def as_claims_table(claims: Any, *, engine: Any = "duckdb") -> ir.Table:
     if isinstance(claims, ibis.expr.types.Table):
         return claims
     from paritykit.load.claims import scan_claims
+    from paritykit.load.prepare import recorded_validation
 
     name = os.fspath(claims) if isinstance(claims, (str, os.PathLike)) else "<DataFrame>"
-    return validate_claims(scan_claims(claims, engine=engine), errors="raise", source=name).table
+    scanned = scan_claims(claims, engine=engine)
+    if recorded_validation(scanned) is not None:  # a prepared file: validated when written
+        return scanned
+    return validate_claims(scanned, errors="raise", source=name).table
 
 
 def _as_rules(rules: RuleSet | str | os.PathLike[str] | None) -> RuleSet:

@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "paritykit.cli.report",
     "paritykit.cli.issuers",
     "paritykit.cli.outcomes",
+    "paritykit.cli.prepare",
     "paritykit.cli.payers",
     "paritykit.cli.appeals",
     "paritykit.cli.appeal_letter",

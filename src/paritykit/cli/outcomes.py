@@ -92,8 +92,8 @@ def command(
     counts, complementarily, in the table, CSV, Parquet and JSON output for sharing.
     """
     from paritykit.aggregate.outcomes import check_group_keys, summarize_outcomes
-    from paritykit.classify.claims import classify_claims
     from paritykit.load.claims import scan_claims
+    from paritykit.load.prepare import recorded_validation
     from paritykit.safety import refuse_inputs_as_outputs
     from paritykit.validate.claims import validate_claims
 
@@ -107,14 +107,25 @@ def command(
     say(f"Scanning {claims} ({engine}) ...")
     table = scan_claims(claims, engine=engine, columns=column_map)
     _progress_bar(table)
-    say("Checking the claims contract ...")
-    checked = validate_claims(table, errors=errors, source=claims)  # type: ignore[arg-type]
+    checked = recorded_validation(table)
+    if checked is not None:
+        say("Checked by `paritykit prepare` (recorded in the file):")
+    else:
+        say("Checking the claims contract ...")
+        checked = validate_claims(table, errors=errors, source=claims)  # type: ignore[arg-type]
     noted = checked.checks[checked.checks["lines"] > 0]
     for rec in noted.itertuples(index=False):
         say(f"  {rec.action}: {rec.lines:,} line(s), {rec.column}: {rec.problem}")
     say("Classifying and summarizing ...")
-    classified = classify_claims(checked, rules=rules, unmapped=unmapped)  # type: ignore[arg-type]
-    summary = summarize_outcomes(classified, by=by, unit=unit, rules=rules)  # type: ignore[arg-type]
+    # classification happens inside the summary, and the unmapped check reads the summary
+    # itself: one scan of the claims (classify_claims(unmapped="raise") would add a second)
+    summary = summarize_outcomes(
+        checked,
+        by=by,
+        unit=unit,  # type: ignore[arg-type]
+        rules=rules,
+        unmapped=unmapped,  # type: ignore[arg-type]
+    )
     if suppress:
         from paritykit.privacy import outcome_relations, suppress_outcomes
 

@@ -14,12 +14,21 @@ spellings mapped (``"DENIED "`` -> ``"denied"``, ``"In-Network"`` -> ``"in"``);
 codes lose dots and spaces and are upper-cased; revenue codes are zero-padded to 4 digits, places
 of service to 2; a 4-digit type of bill loses its leading 0; CARC denial reasons lose a group
 code prefix (``CO-50`` -> ``50``) and keep the first code of a list.
+
+Prepared files: :func:`paritykit.prepare_claims` writes normalized, typed Parquet whose key-value
+metadata carries a marker (:data:`PREPARED_KEY`): the normalization fingerprint
+(:func:`normalization_fingerprint`), the rules version, the row count and the validation result.
+A file whose marker matches this version of paritykit, whose row count and column types match,
+is read without normalizing again; any other marker (stale, foreign, edited) is ignored with a
+warning and the file is normalized like any other.
 """
 
 from __future__ import annotations
 
 import glob
 import gzip
+import hashlib
+import json
 import os
 import tomllib
 import uuid
@@ -63,11 +72,15 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AMOUNT_TYPE",
+    "NORMALIZATION_VERSION",
+    "PREPARED_KEY",
     "RAW_PREFIX",
     "ColumnMap",
     "Engine",
     "connect_engine",
     "load_column_map",
+    "normalization_fingerprint",
+    "prepared_marker",
     "scan_claims",
     "substring",
 ]
@@ -121,6 +134,18 @@ _VALID_TOKENS: dict[str, tuple[str, ...]] = {
     C.PRIOR_AUTH: PRIOR_AUTH_VALUES,
 }
 _NULL_TARGET = {
+    C.SERVICE_DATE: "date",
+    C.LINE_NUMBER: "int64",
+    **dict.fromkeys(_AMOUNTS, AMOUNT_TYPE),
+}
+#: Key of the Parquet key-value metadata entry that marks a file written by ``prepare_claims``.
+PREPARED_KEY = "paritykit.prepared"
+#: Version of the normalization rules; bump it when :func:`_normalize` changes meaning (its
+#: source text is part of the fingerprint too, so any edit invalidates prepared files).
+NORMALIZATION_VERSION = 1
+#: What a prepared file's columns are (anything else: the file is normalized again).
+PREPARED_TYPES: dict[str, str] = {
+    **dict.fromkeys(C.CLAIMS_COLUMNS, "string"),
     C.SERVICE_DATE: "date",
     C.LINE_NUMBER: "int64",
     **dict.fromkeys(_AMOUNTS, AMOUNT_TYPE),
@@ -453,30 +478,183 @@ def _register_frame(con: BaseBackend, frame: pd.DataFrame) -> ir.Table:
     return con.create_table(name, frame, temp=True)
 
 
-def _read_source(source: Any, con: BaseBackend | None, engine: Any) -> tuple[ir.Table, str]:
-    import pandas as pd
-
+def _read_source(
+    source: Any, con: BaseBackend | None, engine: Any
+) -> tuple[ir.Table, str, dict[str, Any] | None]:
+    """Return (table, display name, trusted prepared marker or None)."""
     if isinstance(source, ibis.expr.types.Table):
-        return source, "<ibis table>"
+        return source, "<ibis table>", None
     if con is None:
         con = connect_engine(engine)
-    if isinstance(source, pd.DataFrame):
-        if len(source.columns) == 0:
-            raise InputFileError("the claims DataFrame has no columns; expected claim lines.")
-        return _register_frame(con, source), "<DataFrame>"
     if isinstance(source, str) and not isinstance(engine, str):
         try:
             if source in con.list_tables():
-                return con.table(source), source
+                return con.table(source), source, None
         except Exception:  # pragma: no cover - backends without list_tables
             pass
     if isinstance(source, (str, os.PathLike)):
         files, kind, display = _resolve_files(source)
-        return _read_files(con, files, kind, display), display
+        table = _read_files(con, files, kind, display)
+        marker = _trusted_marker(con, files, table, display) if kind == "parquet" else None
+        return table, display, marker
+    import pandas as pd
+
+    if isinstance(source, pd.DataFrame):
+        if len(source.columns) == 0:
+            raise InputFileError("the claims DataFrame has no columns; expected claim lines.")
+        return _register_frame(con, source), "<DataFrame>", None
     raise InputFileError(
         f"cannot scan claims from a {type(source).__name__}; expected a CSV/Parquet path, "
         "folder or glob, a pandas DataFrame or an Ibis table."
     )
+
+
+# --- prepared files ----------------------------------------------------------------------------
+
+
+def normalization_fingerprint() -> str:
+    """Return the fingerprint of this version's claims normalization (for prepared files).
+
+    A hash of :data:`NORMALIZATION_VERSION`, the contract columns and types, the accepted
+    spellings and the source text of the normalization code: a prepared file whose marker
+    carries another fingerprint is normalized again.
+
+    Examples
+    --------
+    >>> normalization_fingerprint().startswith("sha256:")
+    True
+    """
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        import inspect
+
+        code = []
+        for func in (_normalize, _as_text, _blank_to_null):
+            try:
+                code.append(inspect.getsource(func))
+            except (OSError, TypeError):  # no source installed: the byte code stands in
+                code.append(func.__code__.co_code.hex() + repr(func.__code__.co_consts))
+        parts = {
+            "version": NORMALIZATION_VERSION,
+            "columns": list(C.CLAIMS_COLUMNS),
+            "required": list(C.CLAIMS_REQUIRED),
+            "types": PREPARED_TYPES,
+            "aliases": TOKEN_ALIASES,
+            "tokens": {k: list(v) for k, v in _VALID_TOKENS.items()},
+            "code": code,
+        }
+        digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+        _FINGERPRINT = f"sha256:{digest[:32]}"
+    return _FINGERPRINT
+
+
+_FINGERPRINT: str | None = None
+#: Trusted markers of tables scanned from prepared files, by the table's expression node.
+_PREPARED: dict[Any, dict[str, Any]] = {}
+_PREPARED_KEEP = 64
+
+
+def _parquet_footers(con: BaseBackend, files: list[str]) -> dict[str, tuple[int, str | None]]:
+    """Return file -> (row count, marker text or None), read from the Parquet footers only."""
+    out: dict[str, tuple[int, str | None]] = {}
+    if con.name == "duckdb":
+        raw = con.con  # type: ignore[attr-defined]
+        rows = dict(
+            raw.execute(
+                "SELECT file_name, sum(num_rows) FROM parquet_file_metadata(?) GROUP BY 1",
+                [files],
+            ).fetchall()
+        )
+        marks: dict[str, str] = {}
+        for name, key, value in raw.execute(
+            "SELECT file_name, key, value FROM parquet_kv_metadata(?)", [files]
+        ).fetchall():
+            if bytes(key).decode("utf-8", "replace") == PREPARED_KEY:
+                marks[name] = bytes(value).decode("utf-8", "replace")
+        for f in files:
+            out[f] = (int(rows.get(f, -1)), marks.get(f))
+        return out
+    import pyarrow.parquet as pq
+
+    for f in files:
+        meta = pq.read_metadata(f)
+        kv = meta.metadata or {}
+        value = kv.get(PREPARED_KEY.encode())
+        out[f] = (meta.num_rows, value.decode("utf-8", "replace") if value else None)
+    return out
+
+
+def _trusted_marker(
+    con: BaseBackend, files: list[str], table: ir.Table, display: str
+) -> dict[str, Any] | None:
+    """Return the prepared marker when every file carries one this version can trust."""
+    try:
+        footers = _parquet_footers(con, files)
+    except Exception:  # pragma: no cover - a footer the engine read but cannot list
+        return None
+    if all(mark is None for _, mark in footers.values()):
+        return None
+    reason = None
+    markers = []
+    for f, (rows, text) in footers.items():
+        if text is None:
+            reason = f"{f} has no marker"
+            break
+        try:
+            marker = json.loads(text)
+        except ValueError:
+            reason = f"the marker of {f} is not readable"
+            break
+        if not isinstance(marker, dict):
+            reason = f"the marker of {f} is not readable"
+        elif marker.get("normalization") != normalization_fingerprint():
+            reason = f"{f} was prepared with another normalization ({marker.get('paritykit')})"
+        elif marker.get("rows") != rows:
+            reason = f"{f} holds {rows:,} lines, its marker {marker.get('rows')}"
+        elif list(marker.get("columns") or ()) != list(table.columns):
+            reason = f"the columns of {f} are not the ones its marker names"
+        if reason:
+            break
+        markers.append(marker)
+    if reason is None:
+        for col, dtype in table.schema().items():
+            want = PREPARED_TYPES.get(col)
+            if want is None or dtype.copy(nullable=True) != dt.dtype(want):
+                reason = f"column {col!r} is {dtype}, expected {want or 'no such column'}"
+                break
+    if reason is not None:
+        warnings.warn(
+            f"claims {display} carries a paritykit 'prepared' marker that does not match this "
+            f"version ({reason}); normalizing it again. Run `paritykit prepare` again to "
+            "refresh it.",
+            ParityKitWarning,
+            stacklevel=4,
+        )
+        return None
+    first = dict(markers[0])
+    first["files"] = list(files)
+    if len(markers) > 1:  # several prepared files: each was validated on its own
+        first["validation"] = None
+        first["rows"] = sum(int(m["rows"]) for m in markers)
+    return first
+
+
+def _remember(table: ir.Table, marker: dict[str, Any]) -> None:
+    while len(_PREPARED) >= _PREPARED_KEEP:
+        _PREPARED.pop(next(iter(_PREPARED)))
+    _PREPARED[table.op()] = marker
+
+
+def prepared_marker(table: ir.Table) -> dict[str, Any] | None:
+    """Return the trusted prepared marker of a table from :func:`scan_claims`, or ``None``.
+
+    Only the very table :func:`scan_claims` returned for prepared Parquet has one (a table
+    derived from it, filtered or selected, does not).
+    """
+    try:
+        return _PREPARED.get(table.op())
+    except TypeError:  # pragma: no cover - an unhashable expression
+        return None
 
 
 # --- renaming ----------------------------------------------------------------------------------
@@ -741,6 +919,10 @@ def scan_claims(
     """
     cmap = _as_column_map(columns)
     con = None if isinstance(engine, str) else connect_engine(engine)
-    table, display = _read_source(source, con, engine)
+    table, display, marker = _read_source(source, con, engine)
     renamed = _rename(table, cmap, display)
+    if marker is not None and list(renamed.columns) == list(table.columns):
+        # written by prepare_claims with this normalization: typed and clean already
+        _remember(renamed, marker)
+        return renamed
     return _normalize(renamed, display)
