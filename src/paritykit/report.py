@@ -186,7 +186,7 @@ class EvidencePack:
             f"Full findings: {Path(self.out_dir) / 'report.pdf'} and evidence.xlsx",
         ]
         # about 20 lines in all: the findings get what the other lines leave
-        budget = max(3, min(max_findings, SUMMARY_LINES - len(lines) - len(tail) - 1))
+        budget = min(max_findings, max(3, SUMMARY_LINES - len(lines) - len(tail) - 1))
         shown = self.findings.head(budget)
         for rec in shown.itertuples(index=False):
             text = " ".join(str(rec.finding).split())

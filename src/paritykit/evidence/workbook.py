@@ -590,7 +590,7 @@ def write_workbook(
             pending.setdefault(target, []).extend(charts)
         elif charts:
             chart_ws = workbook.create_sheet(_sheet_title(target))
-            _place_charts(chart_ws, charts, spec, running_head, own=False)
+            _place_charts(chart_ws, charts, spec, running_head, own=False, banner=banner)
     with atomic_path(path) as tmp:
         workbook.save(tmp)
     return Path(path)
@@ -810,9 +810,16 @@ _PICTURE_BOX = (940, 560)
 
 
 def _place_charts(
-    ws: Any, charts: list[tuple[str, Any]], spec: SheetSpec, running_head: str, *, own: bool
+    ws: Any,
+    charts: list[tuple[str, Any]],
+    spec: SheetSpec,
+    running_head: str,
+    *,
+    own: bool,
+    banner: str = "",
 ) -> None:
-    """Put charts and images one under another, each on its own printed page."""
+    """Put charts and images one under another, each on its own printed page (a chart sheet
+    of its own starts with its exhibit's title and the ``banner``: plan, period, data)."""
     from openpyxl.drawing.image import Image
     from openpyxl.worksheet.pagebreak import Break
 
@@ -820,6 +827,8 @@ def _place_charts(
         _print_setup(ws, running_head)
         title = f"{spec.exhibit}: {spec.title}" if spec.exhibit else spec.title
         _put(ws, 1, 1, f"{title}: charts").font = _font(bold=True, size=TITLE_SIZE)
+        if banner:
+            _put(ws, 2, 1, banner).font = _font(italic=True)
         row = 3
     else:
         row = 3 + len(spec.notes)
