@@ -319,7 +319,10 @@ def test_long_and_hostile_claim_ids_in_appeal_letters(tmp_path: Path) -> None:
     for claim in hostile.values():
         ok("appeal-letter", path, "--claim", claim, "--out", out, "--as-of", "2024-06-01")
     names = sorted(p.name for p in out.iterdir())
-    assert len(names) == 4 and all(len(n) <= 100 for n in names)
+    # per claim: the letter and the practice sheet (.md and .docx); one authorization form
+    drafts = [n for n in names if n.startswith(("appeal_letter_", "appeal_practice_sheet_"))]
+    assert len(drafts) == 8 and all(len(n) <= 100 for n in names)
+    assert sorted(set(names) - set(drafts)) == ["authorization_form.docx", "authorization_form.md"]
     assert all(p.resolve().is_relative_to(out.resolve()) for p in tmp_path.rglob("appeal_letter*"))
 
 
