@@ -6,6 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -229,3 +230,19 @@ def test_a_bad_835_gives_the_readers_message(tmp_path):
     with pytest.raises(ParityKitError) as caught:
         flows.practice_results([bad], tmp_path)
     assert "broken.835" in " ".join(flows.error_lines(caught.value))
+
+
+def test_scorecard_on_the_page_hides_what_the_workbook_hides(practice) -> None:
+    """A count the workbook withholds (small, or revealing a small one) is blank on the page."""
+    from openpyxl import load_workbook
+
+    from paritykit.evidence.workbook import read_tables
+
+    result, work = practice
+    book = load_workbook(work / "practice" / "payer_scorecard.xlsx")
+    sheet = read_tables(book["Scorecard"])[0].set_index("plan_id")
+    page = result.scorecard_table.set_index("plan_id")
+    for payer in page.index:
+        for column in ("claims", "claim_lines", "denied", "denial_rate"):
+            hidden_there = sheet.loc[payer, column] in ("<11", "suppressed")
+            assert hidden_there == bool(pd.isna(page.loc[payer, column])), (payer, column)

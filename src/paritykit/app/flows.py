@@ -338,7 +338,9 @@ def practice_results(
     table_file = write_open_denials(denials, out / "open_denials.xlsx")
     return PracticeResult(
         scorecard=card,
-        scorecard_table=suppress_scorecard(card.payers),
+        # suppressed as the workbook's Scorecard sheet is (with the procedure rows' relations),
+        # so that nothing hidden there shows here
+        scorecard_table=_payer_rows(suppress_scorecard(card.to_frame())),
         scorecard_xlsx=written[0].read_bytes(),
         chart=next((p.read_bytes() for p in written if p.suffix == ".png"), b""),
         denials=denials,
@@ -380,3 +382,12 @@ def appeal_letter_files(
 def names_of(files: Iterable[tuple[Path, str]]) -> list[str]:
     """The base names of input files (for showing what was read)."""
     return [p.name for p, _ in files]
+
+
+def _payer_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The payer rows of a suppressed scorecard frame (not all payers, not payer by code)."""
+    from paritykit import columns as C
+
+    if C.GROUPING not in table.columns:
+        return table.reset_index(drop=True)
+    return table[table[C.GROUPING] == "payer"].reset_index(drop=True)

@@ -35,6 +35,19 @@ DISCLAIMER = "paritykit gives evidence, not legal advice. Nothing you upload lea
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 
 
+
+def _readable(frame):  # type: ignore[no-untyped-def]
+    """The table as a reader sees it: headers and coded values in words (display only)."""
+    from paritykit import vocab
+
+    shown = frame.copy()
+    for column in shown.columns:
+        if shown[column].dtype == object or str(shown[column].dtype).startswith("str"):
+            shown[column] = shown[column].map(
+                lambda v: vocab.label_for(v) if vocab.is_code(v) else v
+            )
+    return shown.rename(columns={c: vocab.column_label(c) for c in shown.columns})
+
 def _escape(text: str) -> str:
     """Text shown as it is, not as Markdown."""
     return _MARKDOWN.sub(r"\\\1", str(text))
@@ -203,7 +216,7 @@ def _show_advocate(result: flows.AdvocateResult) -> None:
     st.markdown("**Fails the quantitative test (determined)**")
     fails = result.by_severity("noncompliant")
     if len(fails):
-        st.dataframe(fails[shown], hide_index=True, width="stretch")
+        st.dataframe(_readable(fails[shown]), hide_index=True, width="stretch")
     else:
         st.write("None.")
     st.markdown("**Depends on the plan's projected payments**")
@@ -221,19 +234,19 @@ def _show_advocate(result: flows.AdvocateResult) -> None:
             )
             if c in depends.columns
         ]
-        st.dataframe(depends[keep], hide_index=True, width="stretch")
+        st.dataframe(_readable(depends[keep]), hide_index=True, width="stretch")
     else:
         st.write("None: every requirement screened is decided whatever the payments.")
     st.markdown("**Warning signs**")
     warnings = result.by_severity("warning_sign")
     if len(warnings):
-        st.dataframe(warnings[shown], hide_index=True, width="stretch")
+        st.dataframe(_readable(warnings[shown]), hide_index=True, width="stretch")
     else:
         st.write("None.")
     others = result.findings[~result.findings["severity"].isin(["noncompliant", "warning_sign"])]
     if len(others):
         with st.expander(f"Other findings ({len(others)})"):
-            st.dataframe(others[["severity", *shown]], hide_index=True, width="stretch")
+            st.dataframe(_readable(others[["severity", *shown]]), hide_index=True, width="stretch")
     for name, image in result.charts:
         st.image(image, caption=name)
     st.download_button(
@@ -348,8 +361,23 @@ def _show_practice(result: flows.PracticeResult, plan_type: str, as_of: dt.date)
             + "  \n".join(_escape(x) for x in result.problems[:20])
         )
     st.subheader("Payer scorecard")
-    table = result.scorecard_table.drop(columns=["grouping", "procedure_code"], errors="ignore")
-    st.dataframe(table, hide_index=True, width="stretch")
+    table = result.scorecard_table.drop(
+        columns=["grouping", "procedure_code", "suppressed", "suppressed_complementary"],
+        errors="ignore",
+    )
+    from paritykit.evidence.workbook import PERCENT, number_format_for
+    from paritykit.vocab import column_label
+
+    rates = {
+        column_label(c): st.column_config.NumberColumn(column_label(c), format="percent")
+        for c in table.columns
+        if number_format_for(str(c)) == PERCENT
+    }
+    st.dataframe(_readable(table), hide_index=True, width="stretch", column_config=rates)
+    st.caption(
+        "Blank cells are withheld: counts from 1 to 10, and figures that would reveal them, "
+        "as in the workbook."
+    )
     if result.chart:
         st.image(result.chart, caption="Denial rate by payer")
     st.download_button(
@@ -375,11 +403,14 @@ def _show_practice(result: flows.PracticeResult, plan_type: str, as_of: dt.date)
         )
         if c in denials.columns
     ]
+    from paritykit.vocab import column_label
+
+    deadline = column_label("appeal_deadline")
     st.dataframe(
-        denials[shown],
+        _readable(denials[shown]),
         hide_index=True,
         width="stretch",
-        column_config={"appeal_deadline": st.column_config.DateColumn("appeal_deadline")},
+        column_config={deadline: st.column_config.DateColumn(deadline)},
     )
     st.download_button(
         "Download the open denials (.xlsx)",
