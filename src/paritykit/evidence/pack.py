@@ -25,7 +25,6 @@ from paritykit.privacy import (
     SUPPRESSED,
     mask_small_counts_in_text,
     suppress_rates,
-    suppress_small_cells,
 )
 
 __all__ = ["EXHIBITS", "SHEET_NAMES", "headline_findings", "provenance_sheet", "write_pack"]
@@ -85,15 +84,17 @@ def write_pack(
     correction: str,
     command: str,
     prepared_on: dt.date,
+    excluded: pd.DataFrame,
     coverage: Any = None,
-    excluded: pd.DataFrame | None = None,
     context: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write every file of the pack into ``staging`` and return their paths.
 
     ``coverage`` (a :class:`paritykit.coverage.DataCoverage`) is stated under every sheet's
-    title; ``excluded`` is the Excluded data table as published; ``context`` the other plans'
-    denial rates (``compare_plans``), shown on a sheet of its own labelled as context.
+    title; ``excluded`` is the Excluded data table as published (prepared, with its small
+    cells suppressed, by :mod:`paritykit.report`: evidence writers never compute); ``context``
+    the other plans' denial rates (``compare_plans``), shown on a sheet of its own labelled as
+    context.
     """
     from paritykit.report import write_manifest
 
@@ -107,9 +108,7 @@ def write_pack(
         ),
         _stratified_sheet(analysis),
         _outcomes_sheet(outcomes_shown),
-        _excluded_sheet(benefits_table, analysis, suppress)
-        if excluded is None
-        else _excluded_table_sheet(excluded),
+        _excluded_table_sheet(excluded),
         _method_sheet(qtl, analysis, suppress, alpha, correction),
         provenance_sheet(inputs, command),
     ]
@@ -448,78 +447,6 @@ def _outcomes_sheet(outcomes: pd.DataFrame | None) -> SheetSpec:
         "show '<11' and values computed from them 'suppressed'.",
     )
     return SheetSpec(sheet, title, exhibit="Exhibit D", notes=notes, tables=(TableSpec(outcomes),))
-
-
-def _excluded_sheet(
-    benefits_table: pd.DataFrame, analysis: dict[str, Any] | None, suppress: bool
-) -> SheetSpec:
-    rows: list[dict[str, Any]] = []
-    blank = benefits_table.attrs.get("blank_rows", [])
-    rows.append(
-        {
-            "input": "benefits",
-            "reason": "blank rows skipped",
-            "count": len(blank),
-            "action": "skipped",
-            "detail": ", ".join(map(str, blank)),
-        }
-    )
-    dropped = benefits_table.attrs.get("dropped_duplicates", [])
-    rows.append(
-        {
-            "input": "benefits",
-            "reason": "exact duplicate rows",
-            "count": len(dropped),
-            "action": "dropped" if dropped else "none",
-            "detail": ", ".join(map(str, dropped)),
-        }
-    )
-    if analysis is not None:
-        validation = analysis["validation"]
-        rows.append(
-            {
-                "input": "claims",
-                "reason": "claim lines scanned",
-                "count": validation.total_lines,
-                "action": "read",
-                "detail": "",
-            }
-        )
-        for rec in validation.checks.to_dict("records"):
-            if rec[C.ACTION] in ("excluded", "normalized") and rec[C.LINES]:
-                rows.append(
-                    {
-                        "input": "claims",
-                        "reason": f"{rec['problem']} ({rec['column']})",
-                        "count": rec[C.LINES],
-                        "action": rec[C.ACTION],
-                        "detail": rec["expected"],
-                    }
-                )
-        unclassified = analysis["unclassified"]
-        if len(unclassified):
-            rows.append(
-                {
-                    "input": "claims",
-                    "reason": "lines that could not be classified",
-                    "count": int(unclassified[C.CLAIMS].sum()),
-                    "action": "excluded",
-                    "detail": "no rule matched their codes",
-                }
-            )
-    frame = pd.DataFrame(rows)
-    if suppress:
-        frame = suppress_small_cells(frame, counts=["count"], dependents={"count": ["detail"]})
-    sheet, title = EXHIBITS["Exhibit E"]
-    notes = ("Nothing is dropped silently: every excluded or altered row is counted here.",)
-    return SheetSpec(
-        sheet,
-        title,
-        exhibit="Exhibit E",
-        notes=notes,
-        tables=(TableSpec(frame, count_columns=("count",)),),
-        wrap_columns=("detail",),
-    )
 
 
 def _excluded_table_sheet(frame: pd.DataFrame) -> SheetSpec:
