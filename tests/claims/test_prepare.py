@@ -22,7 +22,12 @@ from conftest import lines
 from paritykit import ParityKitWarning, summarize_outcomes
 from paritykit.cli import cli
 from paritykit.errors import DataValidationError
-from paritykit.load.claims import PREPARED_KEY, prepared_marker, scan_claims
+from paritykit.load.claims import (
+    PREPARED_KEY,
+    STORED_CLASSIFICATION,
+    prepared_marker,
+    scan_claims,
+)
 from paritykit.load.prepare import prepare_claims, recorded_validation
 from paritykit.validate.claims import validate_claims
 
@@ -131,7 +136,9 @@ def test_stale_or_foreign_marker_is_normalized_again(
     messy_csv: Path, tmp_path: Path, change: dict | str
 ) -> None:
     good = prepare_claims(messy_csv, tmp_path / "good.parquet").marker
-    marker = change if isinstance(change, str) else {**good, **change}
+    # the forged file has the contract columns only: each change is the only mismatch
+    contract = [c for c in good["columns"] if c not in STORED_CLASSIFICATION]
+    marker = change if isinstance(change, str) else {**good, "columns": contract, **change}
     forged = _forged(tmp_path, marker, "forged.parquet")
     with pytest.warns(ParityKitWarning, match="normalizing it again"):
         scanned = scan_claims(forged)
@@ -148,7 +155,9 @@ def test_a_current_marker_on_messy_data_would_be_trusted_so_the_check_matters(
 ) -> None:
     # the control for the test above: the same forged file with an unchanged marker is trusted
     good = prepare_claims(messy_csv, tmp_path / "good.parquet").marker
-    forged = _forged(tmp_path, good, "forged.parquet")
+    # the forged file has the contract columns only (no stored classification)
+    contract = [c for c in good["columns"] if c not in STORED_CLASSIFICATION]
+    forged = _forged(tmp_path, {**good, "columns": contract}, "forged.parquet")
     assert prepared_marker(scan_claims(forged)) is not None
 
 

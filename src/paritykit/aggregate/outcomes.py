@@ -146,18 +146,49 @@ def _line_measures(t: ir.Table, rules: RuleSet) -> dict[str, Any]:
     return measures
 
 
+#: The columns the line indicators read (status, reason, prior authorization, network).
+_OUTCOME_INPUTS: tuple[str, ...] = (C.STATUS, C.DENIAL_REASON, C.PRIOR_AUTH, C.NETWORK_STATUS)
+_N = "_lines"
+
+
+def _aggregate_lines(t: ir.Table, keys: list[str], rules: RuleSet) -> ir.Table:
+    """Line counts in two steps: group by the keys and the few outcome columns, then weigh.
+
+    The indicators (denied, each reason group, prior authorization, out of network) depend
+    only on :data:`_OUTCOME_INPUTS`, which take few values. Counting lines per key and
+    outcome value first, and evaluating the indicators once per such group (weighted by its
+    line count), gives the same sums as evaluating them on every line, at a fraction of the
+    cost: the engine's hash aggregation does the per-line work.
+    """
+    extra = [c for c in _OUTCOME_INPUTS if c in t.columns and c not in keys]
+    amounts = {a: t[a].sum() for a in _AMOUNT_COLUMNS if a in t.columns}
+    if C.DECISION_DAYS in t.columns:
+        amounts[_DD_SUM] = t[C.DECISION_DAYS].sum()
+        amounts[_DD_N] = t[C.DECISION_DAYS].count()
+    first = t.group_by([*keys, *extra]).aggregate(**{_N: t.count()}, **amounts)
+    m = _line_measures(first, rules)
+    flags = [C.DENIED, *_REASON_COLUMNS.values(), C.PRIOR_AUTH_REQUESTS, C.PRIOR_AUTH_DENIED]
+    flags.append(C.OUT_OF_NETWORK_CLAIMS)
+    n = first[_N]
+    sums: dict[str, Any] = {C.CLAIMS: n.sum(), C.CLAIM_LINES: n.sum()}
+    sums.update({f: (m[f] * n).sum() for f in flags})
+    for a in _AMOUNT_COLUMNS:
+        sums[a] = first[a].sum() if a in first.columns else m[a]
+    if C.DECISION_DAYS in t.columns:
+        sums[_DD_SUM] = first[_DD_SUM].sum()
+        sums[_DD_N] = first[_DD_N].sum()
+    else:
+        sums[_DD_SUM], sums[_DD_N] = m[_DD_SUM], m[_DD_N]
+    return first.group_by(keys).aggregate(**sums)
+
+
 def _aggregate(t: ir.Table, keys: list[str], unit: Unit, rules: RuleSet) -> ir.Table:
+    if unit == "line":
+        return _aggregate_lines(t, keys, rules)
     m = _line_measures(t, rules)
     flags = [C.DENIED, *_REASON_COLUMNS.values(), C.PRIOR_AUTH_REQUESTS, C.PRIOR_AUTH_DENIED]
     flags.append(C.OUT_OF_NETWORK_CLAIMS)
     lines = t.select(*[t[k] for k in keys], t[C.PLAN_ID].name("_plan"), t[C.CLAIM_ID], **m)
-    if unit == "line":
-        return lines.group_by(keys).aggregate(
-            **{C.CLAIMS: lines.count(), C.CLAIM_LINES: lines.count()},
-            **{f: lines[f].sum() for f in flags},
-            **{a: lines[a].sum() for a in _AMOUNT_COLUMNS},
-            **{_DD_SUM: lines[_DD_SUM].sum(), _DD_N: lines[_DD_N].sum()},
-        )
     per_claim = lines.group_by([*keys, "_plan", C.CLAIM_ID]).aggregate(
         **{C.CLAIM_LINES: lines.count()},
         **{f: lines[f].max() for f in flags},

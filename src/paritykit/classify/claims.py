@@ -41,7 +41,7 @@ import pandas as pd
 from paritykit import columns as C
 from paritykit.classify.rules import RuleSet, default_rules, load_rules
 from paritykit.errors import ConfigurationError, UnmappedCodeError
-from paritykit.load.claims import substring
+from paritykit.load.claims import STORED_CLASSIFICATION, substring
 from paritykit.vocab import MHSUD, MS
 
 if TYPE_CHECKING:
@@ -51,19 +51,14 @@ __all__ = [
     "CLASSIFIED_COLUMNS",
     "UNMAPPED",
     "as_claims_table",
+    "classification_fingerprint",
     "classify_claims",
     "raise_if_unmapped",
 ]
 
 Unmapped = Literal["raise", "flag"]
 #: Columns :func:`classify_claims` adds.
-CLASSIFIED_COLUMNS: tuple[str, ...] = (
-    C.SIDE,
-    C.CLASSIFICATION,
-    C.SUB_CLASSIFICATION,
-    C.CLASSIFIED_BY,
-    C.RULESET_VERSION,
-)
+CLASSIFIED_COLUMNS: tuple[str, ...] = (*STORED_CLASSIFICATION, C.RULESET_VERSION)
 #: The rule name recorded when no rule could decide.
 UNMAPPED = "unmapped"
 #: Shape of a diagnosis code after normalization (letter, digit, then 1-5 letters/digits).
@@ -247,6 +242,77 @@ def _classification(setting: ir.StringValue, network: ir.StringValue) -> tuple[A
     return classification, sub
 
 
+_CLASSIFICATION_FINGERPRINTS: dict[int, tuple[RuleSet, str]] = {}
+
+
+def classification_fingerprint(rules: RuleSet | str | os.PathLike[str] | None = None) -> str:
+    """Return a fingerprint of what decides a line's classification under ``rules``.
+
+    A hash of the rule set's name, version and code sets (not its CARC denial groups, which
+    do not classify) and of the source text of this module's classification code. A prepared
+    file records the fingerprint of the rule set that classified it; :func:`classify_claims`
+    reuses the stored classification only when the fingerprints match.
+
+    Examples
+    --------
+    >>> classification_fingerprint().startswith("sha256:")
+    True
+    >>> import dataclasses
+    >>> other = dataclasses.replace(default_rules(), place_of_service={"11": "office_visits"})
+    >>> classification_fingerprint(other) == classification_fingerprint()
+    False
+    """
+    import hashlib
+    import inspect
+    import json
+
+    rule_set = _as_rules(rules)
+    cached = _CLASSIFICATION_FINGERPRINTS.get(id(rule_set))
+    if cached is not None and cached[0] is rule_set:
+        return cached[1]
+    code = []
+    for func in (_in_ranges, _kind, _helpers, _side, _mapped, _setting, _classification):
+        try:
+            code.append(inspect.getsource(func))
+        except (OSError, TypeError):  # no source installed: the byte code stands in
+            code.append(func.__code__.co_code.hex() + repr(func.__code__.co_consts))
+    parts = {
+        "label": rule_set.label,
+        "diagnosis_ranges": rule_set.diagnosis_ranges,
+        "procedure_ranges": rule_set.procedure_ranges,
+        "procedure_codes": rule_set.procedure_codes,
+        "revenue_ranges": rule_set.revenue_ranges,
+        "revenue_codes": rule_set.revenue_codes,
+        "place_of_service": sorted(dict(rule_set.place_of_service).items()),
+        "revenue_settings": sorted(dict(rule_set.revenue_settings).items()),
+        "bill_type_prefixes": sorted(dict(rule_set.bill_type_prefixes).items()),
+        "procedure_settings": sorted(dict(rule_set.procedure_settings).items()),
+        "emergency_revenue_prefixes": rule_set.emergency_revenue_prefixes,
+        "code": code,
+    }
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+    fingerprint = f"sha256:{digest[:32]}"
+    _CLASSIFICATION_FINGERPRINTS[id(rule_set)] = (rule_set, fingerprint)
+    return fingerprint
+
+
+def _reuse_stored(t: ir.Table, rules: RuleSet) -> ir.Table | None:
+    """The stored classification of a prepared file, when ``rules`` made it; else ``None``."""
+    from paritykit.load.claims import stored_classification
+
+    found = stored_classification(t)
+    if found is None:
+        return None
+    full, info = found
+    if info.get("fingerprint") != classification_fingerprint(rules):
+        return None
+    return full.select(
+        *t.columns,
+        *STORED_CLASSIFICATION,
+        **{C.RULESET_VERSION: ibis.literal(rules.label)},
+    )
+
+
 def classify_claims(
     claims: Any,
     *,
@@ -294,6 +360,11 @@ def classify_claims(
         raise ConfigurationError(f"unmapped={unmapped!r}; expected 'raise' or 'flag'.")
     rule_set = _as_rules(rules)
     t = as_claims_table(claims)
+    stored = _reuse_stored(t, rule_set)
+    if stored is not None:  # a prepared file, classified by these rules when it was written
+        if unmapped == "raise":
+            raise_if_unmapped(stored, rule_set)
+        return stored
     # three projections, so the engine computes each fact once per line, not once per use
     facts = t.mutate(**_helpers(t, rule_set))
     side, side_rule = _side(facts)

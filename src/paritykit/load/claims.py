@@ -75,6 +75,7 @@ __all__ = [
     "NORMALIZATION_VERSION",
     "PREPARED_KEY",
     "RAW_PREFIX",
+    "STORED_CLASSIFICATION",
     "ColumnMap",
     "Engine",
     "connect_engine",
@@ -82,6 +83,7 @@ __all__ = [
     "normalization_fingerprint",
     "prepared_marker",
     "scan_claims",
+    "stored_classification",
     "substring",
 ]
 
@@ -150,6 +152,14 @@ PREPARED_TYPES: dict[str, str] = {
     C.LINE_NUMBER: "int64",
     **dict.fromkeys(_AMOUNTS, AMOUNT_TYPE),
 }
+#: Classification columns a prepared file may carry (written by ``paritykit prepare`` with the
+#: rule set its marker names; reused only when that rule set is the one asked for).
+STORED_CLASSIFICATION: tuple[str, ...] = (
+    C.SIDE,
+    C.CLASSIFICATION,
+    C.SUB_CLASSIFICATION,
+    C.CLASSIFIED_BY,
+)
 _CSV_SUFFIXES = (".csv", ".txt", ".tsv", ".csv.gz", ".tsv.gz", ".txt.gz")
 _PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 
@@ -617,8 +627,11 @@ def _trusted_marker(
             break
         markers.append(marker)
     if reason is None:
+        stored = all(isinstance(m.get("classification"), dict) for m in markers)
         for col, dtype in table.schema().items():
             want = PREPARED_TYPES.get(col)
+            if stored and col in STORED_CLASSIFICATION:
+                want = "string"
             if want is None or dtype.copy(nullable=True) != dt.dtype(want):
                 reason = f"column {col!r} is {dtype}, expected {want or 'no such column'}"
                 break
@@ -636,13 +649,43 @@ def _trusted_marker(
     if len(markers) > 1:  # several prepared files: each was validated on its own
         first["validation"] = None
         first["rows"] = sum(int(m["rows"]) for m in markers)
+        if any(m.get("classification") != first.get("classification") for m in markers):
+            first["classification"] = None  # classified with different rules: classify again
     return first
 
 
-def _remember(table: ir.Table, marker: dict[str, Any]) -> None:
+def _remember(table: ir.Table, marker: dict[str, Any], full: ir.Table | None = None) -> None:
     while len(_PREPARED) >= _PREPARED_KEEP:
-        _PREPARED.pop(next(iter(_PREPARED)))
+        first = next(iter(_PREPARED))
+        _PREPARED.pop(first)
+        _CLASSIFIED.pop(first, None)
     _PREPARED[table.op()] = marker
+    if full is not None:
+        _CLASSIFIED[table.op()] = full
+
+
+#: The whole prepared table (contract columns and stored classification), by the expression
+#: node of the contract-only table :func:`scan_claims` returned for it.
+_CLASSIFIED: dict[Any, ir.Table] = {}
+
+
+def stored_classification(table: ir.Table) -> tuple[ir.Table, dict[str, Any]] | None:
+    """Return the prepared table with its stored classification, and what classified it.
+
+    For the very table :func:`scan_claims` returned for prepared Parquet whose marker records
+    a classification (:data:`STORED_CLASSIFICATION`, written by ``paritykit prepare``): the
+    table with those columns, and the marker's ``classification`` entry (rule set label and
+    fingerprint). Otherwise ``None``. :func:`paritykit.classify_claims` reuses the columns
+    only when the fingerprint is that of the rule set it was given.
+    """
+    try:
+        full = _CLASSIFIED.get(table.op())
+    except TypeError:  # pragma: no cover - an unhashable expression
+        return None
+    marker = prepared_marker(table)
+    if full is None or not marker or not isinstance(marker.get("classification"), dict):
+        return None
+    return full, marker["classification"]
 
 
 def prepared_marker(table: ir.Table) -> dict[str, Any] | None:
@@ -921,8 +964,11 @@ def scan_claims(
     con = None if isinstance(engine, str) else connect_engine(engine)
     table, display, marker = _read_source(source, con, engine)
     renamed = _rename(table, cmap, display)
-    if marker is not None and list(renamed.columns) == list(table.columns):
-        # written by prepare_claims with this normalization: typed and clean already
-        _remember(renamed, marker)
+    contract = [c for c in table.columns if c not in STORED_CLASSIFICATION]
+    if marker is not None and list(renamed.columns) == contract:
+        # written by prepare_claims with this normalization: typed and clean already; the
+        # stored classification stays out of sight until classify_claims asks for it
+        stored = len(contract) < len(table.columns) and marker.get("classification")
+        _remember(renamed, marker, table if stored else None)
         return renamed
     return _normalize(renamed, display)

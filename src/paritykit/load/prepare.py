@@ -2,17 +2,19 @@
 
 :func:`prepare_claims` scans a claims source (CSV or Parquet, any column map), validates it like
 :func:`paritykit.validate_claims` (with ``errors="raise"`` any failing line stops it; with
-``errors="exclude"`` failing lines are left out, counted and listed) and writes the lines in the
-claims contract to one Parquet file. The file's key-value metadata carries a marker
-(:data:`paritykit.load.claims.PREPARED_KEY`, JSON): the paritykit version, the normalization
-fingerprint, the rules version, the row count, the columns, and the validation result (checks,
-examples and a fingerprint of the checks).
+``errors="exclude"`` failing lines are left out, counted and listed), classifies them, and writes
+the lines in the claims contract with their classification to one Parquet file. The file's
+key-value metadata carries a marker (:data:`paritykit.load.claims.PREPARED_KEY`, JSON): the
+paritykit version, the normalization fingerprint, the rules version, the rule set that
+classified the lines and its fingerprint, the row count, the columns, and the validation result
+(checks, examples and a fingerprint of the checks).
 
 :func:`paritykit.scan_claims` reads a file whose marker it can trust without normalizing it again,
 and :func:`recorded_validation` returns the recorded validation instead of a new scan. A marker
 that does not match (another paritykit normalization, another ICD-10-CM release or set of
 checks, a different row count or column types, a file rewritten by another tool) is ignored:
-the file is normalized and validated again.
+the file is normalized and validated again. :func:`paritykit.classify_claims` reads the stored
+classification when it is asked for the rule set that wrote it, and classifies again otherwise.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ if TYPE_CHECKING:
     import pandas as pd
     from ibis.backends import BaseBackend
 
+    from paritykit.classify.rules import RuleSet
     from paritykit.load.claims import ColumnMap
     from paritykit.validate.claims import ClaimsValidation
 
@@ -162,7 +165,12 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def _marker(validation: ClaimsValidation, columns: list[str], rows: int) -> dict[str, Any]:
+def _marker(
+    validation: ClaimsValidation,
+    columns: list[str],
+    rows: int,
+    classification: dict[str, Any],
+) -> dict[str, Any]:
     from paritykit._version import __version__
     from paritykit.classify.rules import RULES_VERSION
     from paritykit.load.claims import normalization_fingerprint
@@ -172,6 +180,7 @@ def _marker(validation: ClaimsValidation, columns: list[str], rows: int) -> dict
         "paritykit": __version__,
         "normalization": normalization_fingerprint(),
         "rules_version": RULES_VERSION,
+        "classification": classification,
         "rows": rows,
         "columns": columns,
         "source": validation.source,
@@ -207,7 +216,7 @@ def _write(table: ir.Table, con: BaseBackend, target: Path, marker: dict[str, An
             try:
                 raw.execute(
                     f"COPY ({query}) TO {_sql_text(str(tmp))} (FORMAT parquet, COMPRESSION zstd, "
-                    f"ROW_GROUP_SIZE 1000000, "
+                    f"ROW_GROUP_SIZE 250000, "
                     f"KV_METADATA {{{_sql_text(PREPARED_KEY)}: {_sql_text(text)}}})"
                 )
             finally:
@@ -229,8 +238,17 @@ def prepare_claims(
     columns: ColumnMap | Mapping[str, str] | str | os.PathLike[str] | None = None,
     errors: Literal["raise", "exclude"] = "raise",
     engine: Any = "duckdb",
+    rules: RuleSet | str | os.PathLike[str] | None = None,
 ) -> PreparedClaims:
-    """Normalize, type and validate claim lines once, and write them to marked Parquet.
+    """Normalize, type, validate and classify claim lines once, and write them to marked Parquet.
+
+    The file holds the contract columns and the classification of every line
+    (:data:`paritykit.load.claims.STORED_CLASSIFICATION`) under ``rules``; the marker records
+    the rule set and its :func:`paritykit.classify.claims.classification_fingerprint`, so
+    :func:`paritykit.classify_claims` with the same rules reads the stored columns instead of
+    classifying again (any other rule set classifies the lines again). Lines no rule can
+    classify are written with a null side and classification, as ``unmapped="flag"`` keeps
+    them; the commands that read the file report them as usual.
 
     Parameters
     ----------
@@ -245,6 +263,8 @@ def prepare_claims(
         leave them out of the file (counted, with examples, in the result and the marker).
     engine : {"duckdb", "pyspark"} or Ibis connection
         Where the scan runs.
+    rules : RuleSet or path to a rules YAML file, optional
+        The rule set that classifies the stored lines (default: the bundled one).
 
     Returns
     -------
@@ -273,7 +293,8 @@ def prepare_claims(
     """
     import ibis
 
-    from paritykit.load.claims import PREPARED_TYPES, scan_claims
+    from paritykit.classify.claims import _as_rules, classification_fingerprint, classify_claims
+    from paritykit.load.claims import PREPARED_TYPES, STORED_CLASSIFICATION, scan_claims
     from paritykit.validate.claims import validate_claims
 
     target = Path(out)
@@ -295,9 +316,17 @@ def prepare_claims(
     typed = table.select(
         **{c: table[c].cast(PREPARED_TYPES[c]) for c in table.columns if c in PREPARED_TYPES}
     )
+    rule_set = _as_rules(rules)
+    classified = classify_claims(typed, rules=rule_set, unmapped="flag")
+    written = classified.select(*typed.columns, *STORED_CLASSIFICATION)
     rows = validation.total_lines - validation.excluded_lines
-    marker = _marker(validation, list(typed.columns), rows)
-    _write(typed, typed._find_backend(), target, marker)
+    classification = {
+        "rules": rule_set.label,
+        "fingerprint": classification_fingerprint(rule_set),
+        "columns": list(STORED_CLASSIFICATION),
+    }
+    marker = _marker(validation, list(written.columns), rows, classification)
+    _write(written, written._find_backend(), target, marker)
     return PreparedClaims(path=target, rows=rows, validation=validation, marker=marker)
 
 
