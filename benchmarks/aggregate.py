@@ -236,11 +236,13 @@ def whole_process(path: Path, repeat: int, prepared: Path | None = None) -> int:
             runs[name].append((sec, mib))
     sql_s = statistics.median(s for s, _ in runs["duckdb_sql"])
     print(f"whole process, {repeat} runs each, interleaved; median seconds:")
-    print(f"{'case':<20}{'median s':>10}{'runs s':>26}{'peak MiB':>10}{'x SQL':>8}")
+    width = 2 + max(len(" ".join(f"{s:.2f}" for s, _ in got)) for got in runs.values())
+    print(f"{'case':<22}{'median s':>10}{'runs s':>{width}}{'peak MiB':>10}{'x SQL':>8}")
     for name, got in runs.items():
         med = statistics.median(s for s, _ in got)
         each = " ".join(f"{s:.2f}" for s, _ in got)
-        print(f"{name:<20}{med:>10.2f}{each:>26}{max(m for _, m in got):>10.0f}{med / sql_s:>8.2f}")
+        peak = max(m for _, m in got)
+        print(f"{name:<22}{med:>10.2f}{each:>{width}}{peak:>10.0f}{med / sql_s:>8.2f}")
     same = out_raw.read_bytes() == out_prep.read_bytes()
     print(f"raw and prepared outputs identical: {same}")
     # with other rules only the rule set's label differs

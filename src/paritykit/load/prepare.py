@@ -63,7 +63,7 @@ def validation_fingerprint() -> str:
         from paritykit.validate import claims as V
 
         code = []
-        for func in (V._checks, V.validate_claims):
+        for func in (V._checks, V.validate_claims, V.icd10cm_codes):
             try:
                 code.append(inspect.getsource(func))
             except (OSError, TypeError):  # no source installed: the byte code stands in
@@ -80,10 +80,7 @@ def validation_fingerprint() -> str:
 
 
 def icd10cm_release() -> str:
-    """Return :func:`paritykit.validate.claims.icd10cm_release` without loading the code set.
-
-    Importing ``simple_icd_10_cm`` parses the whole code set (seconds); a prepared file needs
-    only the name of the release, read here from the package's data folder.
+    """Return :func:`paritykit.validate.claims.icd10cm_release` (the code set is not loaded).
 
     Examples
     --------
@@ -91,19 +88,9 @@ def icd10cm_release() -> str:
     >>> icd10cm_release() == loaded()
     True
     """
-    from importlib.metadata import version
-    from importlib.util import find_spec
+    from paritykit.validate.claims import icd10cm_release as release
 
-    spec = find_spec("simple_icd_10_cm")  # a top-level package: found, not imported
-    if spec is None or not spec.submodule_search_locations:
-        from paritykit.validate.claims import icd10cm_release as loaded
-
-        return loaded()
-    data = Path(next(iter(spec.submodule_search_locations))) / "data"
-    names = [p.name for p in data.iterdir()] if data.is_dir() else []
-    found = sorted(n for n in names if n.startswith("code-list-") and n.endswith(".txt"))
-    release = found[-1][len("code-list-") : -len(".txt")] if found else "unknown"
-    return f"ICD-10-CM {release} (simple-icd-10-cm {version('simple-icd-10-cm')})"
+    return release()
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import ibis
@@ -75,6 +75,22 @@ SERVICE_YEARS = (1900, 2100)
 # --- the ICD-10-CM code set ---------------------------------------------------------------
 
 
+def _icd10cm_code_list() -> Path | None:
+    """The code list file of ``simple-icd-10-cm``, found without importing the package.
+
+    Importing ``simple_icd_10_cm`` parses the whole tabular XML (seconds); the list of codes
+    and the release's name are in its data folder.
+    """
+    from importlib.util import find_spec
+
+    spec = find_spec("simple_icd_10_cm")  # a top-level package: found, not imported
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    data = Path(next(iter(spec.submodule_search_locations))) / "data"
+    found = sorted(data.glob("code-list-*.txt")) if data.is_dir() else []
+    return found[-1] if found else None
+
+
 @lru_cache(maxsize=1)
 def icd10cm_release() -> str:
     """Return the ICD-10-CM release bundled with ``simple-icd-10-cm``.
@@ -86,9 +102,8 @@ def icd10cm_release() -> str:
     """
     from importlib.metadata import version
 
-    names = [p.name for p in resources.files("simple_icd_10_cm.data").iterdir()]
-    found = sorted(n for n in names if n.startswith("code-list-") and n.endswith(".txt"))
-    release = found[-1][len("code-list-") : -len(".txt")] if found else "unknown"
+    path = _icd10cm_code_list()
+    release = path.name[len("code-list-") : -len(".txt")] if path is not None else "unknown"
     return f"ICD-10-CM {release} (simple-icd-10-cm {version('simple-icd-10-cm')})"
 
 
@@ -97,16 +112,26 @@ def icd10cm_codes() -> frozenset[str]:
     """Return every ICD-10-CM category, subcategory and code, undotted (no chapters/blocks).
 
     A claim's diagnosis is accepted when it is any of these (billable or not: exports often
-    truncate codes to the category).
+    truncate codes to the category). Read from the code list of ``simple-icd-10-cm`` (one
+    chapter number, block range or code per line): chapters (``"5"``) and block ranges
+    (``"F30-F39"``) are left out. A category that is alone in its block (F99, B20, C50) is a
+    code, and stays in.
 
     Examples
     --------
-    >>> "F329" in icd10cm_codes() and "F32" in icd10cm_codes()
+    >>> "F329" in icd10cm_codes() and "F32" in icd10cm_codes() and "F99" in icd10cm_codes()
     True
+    >>> "F30-F39" in icd10cm_codes()
+    False
     """
-    import simple_icd_10_cm as cm
+    path = _icd10cm_code_list()
+    if path is None:  # pragma: no cover - a package layout without the list: ask the package
+        import simple_icd_10_cm as cm
 
-    return frozenset(c for c in cm.get_all_codes(with_dots=False) if not cm.is_chapter_or_block(c))
+        names = cm.get_all_codes(with_dots=False)
+    else:
+        names = path.read_text(encoding="utf-8").split()
+    return frozenset(c.replace(".", "") for c in names if c and not c.isdigit() and "-" not in c)
 
 
 @lru_cache(maxsize=1)
