@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import paritykit as pk
+from conftest import lines
 from paritykit.classify.claims import classification_fingerprint
 from paritykit.classify.rules import default_rules
 from paritykit.load.claims import (
@@ -160,8 +161,6 @@ def test_marker_from_other_classification_code_is_not_reused(
 
 
 def test_unmapped_lines_are_stored_and_still_raise(tmp_path: Path) -> None:
-    from conftest import lines
-
     frame = lines({}, {"place_of_service": "99"}, {})
     prepared = tmp_path / "p.parquet"
     prepare_claims(frame, prepared)
