@@ -353,6 +353,7 @@ LABELS: Final[dict[str, str]] = {
     "near_threshold": "Near a threshold",
     # severities
     "noncompliant": "Fails the quantitative test",
+    "depends_on_payments": "Depends on the plan's projected payments",
     "warning_sign": "Warning sign",
     "insufficient": "Analysis insufficient",
     "review": "For review",

@@ -50,40 +50,6 @@ REPORT_STEM: Final = "report"
 #: The template folder (package data under ``paritykit/templates``).
 TEMPLATE_DIR: Final = "templates/report"
 
-_CLASSIFICATION_LABELS: Final[dict[str, str]] = {
-    "inpatient_in_network": "Inpatient, in network",
-    "inpatient_out_of_network": "Inpatient, out of network",
-    "outpatient_in_network": "Outpatient, in network",
-    "outpatient_out_of_network": "Outpatient, out of network",
-    "emergency": "Emergency care",
-    "prescription_drugs": "Prescription drugs",
-}
-_REQUIREMENT_LABELS: Final[dict[str, str]] = {
-    "copay": "copay",
-    "coinsurance": "coinsurance",
-    "deductible": "deductible",
-    "out_of_pocket_max": "out-of-pocket maximum",
-    "day_limit": "day limit",
-    "visit_limit": "visit limit",
-}
-_PLAN_TYPE_LABELS: Final[dict[str, str]] = {
-    "erisa_self_funded": "self-funded employer plan (ERISA)",
-    "erisa_insured": "insured employer plan (ERISA)",
-    "individual": "individual-market health insurance",
-    "non_federal_governmental": "non-federal governmental plan",
-    "medicaid_managed_care": "Medicaid managed care plan",
-}
-_COVERAGE_UNIT_LABELS: Final[dict[str, str]] = {
-    "self_only": "self-only coverage",
-    "family": "family coverage",
-}
-_SEVERITY_LABELS: Final[dict[str, str]] = {
-    "noncompliant": "Fails the quantitative test",
-    "depends_on_payments": "Depends on the plan's projected payments",
-    "warning_sign": "Warning sign",
-    "insufficient": "Analysis insufficient",
-    "review": "For review",
-}
 #: Machine names that reach the method and excluded-data tables, as a reader says them.
 _TERMS: Final[dict[str, str]] = {
     "pearson_chi_square": "Pearson chi-square test",
@@ -111,19 +77,35 @@ def classification_label(value: object) -> str:
     >>> classification_label("outpatient_in_network"), classification_label("emergency")
     ('Outpatient, in network', 'Emergency care')
     """
-    text = str(value)
-    return _CLASSIFICATION_LABELS.get(text, _words(text).capitalize())
+    return vocab.label_for(value)
+
+
+def _in_sentence(code: object) -> str:
+    """A coded value as words inside a sentence: its label, first letter in lower case.
+
+    Labels that start with an abbreviation (MH/SUD, M/S, ERISA, CHIP) keep it.
+
+    Examples
+    --------
+    >>> _in_sentence("out_of_pocket_max"), _in_sentence("office_visits"), _in_sentence("mhsud")
+    ('out-of-pocket maximum', 'office visits', 'MH/SUD')
+    """
+    text = vocab.label_for(code)
+    first = text.split(" ", 1)[0]
+    if sum(ch.isupper() for ch in first) > 1:
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _where(classification: object, sub: object = None) -> str:
     place = classification_label(classification)
     if isinstance(sub, str) and sub:
-        place += f", {_words(sub)}"
+        place += f", {_in_sentence(sub)}"
     return place
 
 
 def _unit_label(value: object) -> str:
-    return _COVERAGE_UNIT_LABELS.get(str(value), _words(value))
+    return f"{_in_sentence(value)} coverage"
 
 
 def _words(value: object) -> str:
@@ -141,7 +123,7 @@ def level_text(requirement: str, level: float) -> str:
     >>> level_text("day_limit", float("nan")), level_text("copay", 0.0)
     ('no day limit', 'no copay')
     """
-    label = _REQUIREMENT_LABELS.get(requirement, _words(requirement))
+    label = _in_sentence(requirement)
     if level is None or pd.isna(level) or (requirement not in vocab.TREATMENT_LIMITS and not level):
         return f"no {label}"
     value = float(level)
@@ -528,7 +510,7 @@ def report_content(
 
 
 def _plan_description(facts: Any) -> str:
-    kind = _PLAN_TYPE_LABELS.get(facts.plan_type, _words(facts.plan_type))
+    kind = vocab.label_for(facts.plan_type)
     parts = [f"{_upper_first(kind)}, {facts.state_name}"]
     if facts.sponsor:
         parts.append(f"sponsor {facts.sponsor}")
@@ -615,7 +597,7 @@ def _carried(requirement: str, level: float) -> str:
 
 def _qtl_headline(kind: str, det: Mapping[str, Any]) -> str:
     requirement = str(det[C.REQUIREMENT_TYPE])
-    label = _REQUIREMENT_LABELS.get(requirement, _words(requirement))
+    label = _in_sentence(requirement)
     mh = _carried(requirement, det[C.MHSUD_LEVEL])
     if kind == "predominant_level_exceeded":
         return (
@@ -680,7 +662,7 @@ def _qtl_part(
         screened = isinstance(row.get(C.SCREENING), str)
         requirement = str(row[C.REQUIREMENT_TYPE])
         title = f"{_where(row[C.CLASSIFICATION], row[C.SUB_CLASSIFICATION])}: " + (
-            _REQUIREMENT_LABELS.get(requirement, _words(requirement))
+            _in_sentence(requirement)
         )
         if many_plans:
             title = f"{row[C.PLAN_ID]}, {title}"
@@ -690,7 +672,7 @@ def _qtl_part(
         out.append(
             ReportFinding(
                 kind="qtl",
-                severity=_SEVERITY_LABELS[str(rec[C.SEVERITY])],
+                severity=vocab.label_for(rec[C.SEVERITY]),
                 title=title,
                 headline=_qtl_headline(str(rec[C.FINDING_KIND]), row),
                 detail=tidy_text(str(rec[C.FINDING])),
@@ -733,7 +715,7 @@ def _dollar_limit_finding(rec: Mapping[str, Any], many_plans: bool) -> ReportFin
         title = f"{rec[C.PLAN_ID]}, {title}"
     return ReportFinding(
         kind="qtl",
-        severity=_SEVERITY_LABELS[str(rec[C.SEVERITY])],
+        severity=vocab.label_for(rec[C.SEVERITY]),
         title=title,
         headline=text.split(" (29 CFR")[0].rstrip(".") + ".",
         detail=text,
@@ -829,7 +811,7 @@ def _determinations_table(det: pd.DataFrame, many_plans: bool, many_units: bool)
         cells = (
             *((str(r[C.PLAN_ID]),) if many_plans else ()),
             place,
-            _REQUIREMENT_LABELS.get(requirement, _words(requirement)),
+            _in_sentence(requirement),
             _percent(r[C.SUBJECT_SHARE])
             if not isinstance(r.get(C.SCREENING), str)
             else "not given (screening)",
@@ -896,7 +878,7 @@ def _claims_part(
         out.append(
             ReportFinding(
                 kind="claims",
-                severity=_SEVERITY_LABELS["warning_sign"],
+                severity=vocab.label_for("warning_sign"),
                 title=f"{where}: denial rates",
                 headline=headline,
                 detail=tidy_text(texts[i]) if i < len(texts) else "",
@@ -909,7 +891,7 @@ def _claims_part(
         out.append(
             ReportFinding(
                 kind="claims",
-                severity=_SEVERITY_LABELS["warning_sign"],
+                severity=vocab.label_for("warning_sign"),
                 title=f"{plan_id}, all classifications pooled: denials"
                 if plan_id
                 else "All plans pooled: denials",
@@ -1005,12 +987,6 @@ def _rates_table(rates: pd.DataFrame, plan_id: str | None) -> ReportTable:
 # NQTLs ---------------------------------------------------------------------------------------
 
 
-_MEASURE_LABELS: Final[dict[str, str]] = {
-    C.PRIOR_AUTH_DENIAL_RATE: "prior-authorization denial rate",
-    C.MEDICAL_NECESSITY_DENIAL_RATE: "medical-necessity denial rate",
-    C.OUT_OF_NETWORK_RATE: "out-of-network share of claims",
-    C.ALLOWED_PER_UNIT: "allowed amount per claim",
-}
 #: Short phrases for NQTL finding kinds (page 1 names each NQTL with its kinds of finding).
 _NQTL_PHRASES: Final[dict[str, str]] = {
     "no_ms_counterpart": "applied to MH/SUD benefits but not to M/S benefits",
@@ -1044,7 +1020,8 @@ def _nqtl_phrase(rec: Mapping[str, Any]) -> str:
         if match:
             return f"MH/SUD care reviewed every {match.group(1)}, M/S care every {match.group(2)}"
     if kind == "outcome_disparity":
-        measure = _MEASURE_LABELS.get(str(rec.get(C.MEASURE)), "outcome")
+        code = str(rec.get(C.MEASURE))
+        measure = _in_sentence(code) if code in vocab.LABELS else "outcome"
         mh, ms = rec.get(C.MHSUD_RATE), rec.get(C.MS_RATE)
         if mh is not None and ms is not None and not pd.isna(mh) and not pd.isna(ms):
             if rec.get(C.MEASURE) == C.ALLOWED_PER_UNIT:
@@ -1090,7 +1067,7 @@ def _nqtl_part(sheet: Any, plan_id: str | None) -> tuple[list[ReportFinding], li
         text = tidy_text(_RULE_SENTENCE.sub("", str(rec[C.FINDING])).replace("  ", " "))
         finding = ReportFinding(
             kind="nqtl",
-            severity=_SEVERITY_LABELS.get(str(rec[C.SEVERITY]), _words(rec[C.SEVERITY])),
+            severity=vocab.label_for(rec[C.SEVERITY]),
             title=title,
             headline=_upper_first(_nqtl_phrase(rec)) + ".",
             detail=text,
@@ -1126,7 +1103,7 @@ def _next_steps(
 ) -> tuple[str, ...]:
     steps = []
     asks = []
-    fails = [f for f in qtl if f.severity == _SEVERITY_LABELS["noncompliant"]]
+    fails = [f for f in qtl if f.severity == vocab.label_for("noncompliant")]
     if len(fails) < len(qtl):
         asks.append(
             "its projected payments for every M/S benefit in the classifications screened "
