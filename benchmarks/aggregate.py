@@ -17,6 +17,9 @@ sides): ``paritykit outcomes FILE`` on the raw file and on a file written once b
 prepare``, against ``python -c "<the hand-written DuckDB query>"``, each ``--repeat`` times
 (default 3), interleaved, in the same run; it prints the medians, the ratios to the SQL and the
 peak resident memory of each (from ``wait4``), and checks the two paritykit outputs are equal.
+A fourth case reads the prepared file with another rule set (``--rules``), so its stored
+classification cannot be reused. ``--messy PATH`` times a copy of the data spelled as a messy
+export (lower-case and dotted codes, unpadded places of service, "In-Network", "CO-" prefixes).
 
 Usage::
 
@@ -24,6 +27,7 @@ Usage::
     python benchmarks/aggregate.py --rows 100000000
     python benchmarks/aggregate.py --rows 20000    # smoke test
     python benchmarks/aggregate.py --whole-process --data claims.parquet
+    python benchmarks/aggregate.py --whole-process --data claims.parquet --messy messy.parquet
 """
 
 from __future__ import annotations
@@ -182,6 +186,48 @@ def worker(method: str, path: str, pandas_rows: int) -> dict[str, float]:
     return res
 
 
+#: The export's mess, line by line (a hash of the line picks the spelling): codes in lower case,
+#: without or with their dot, with spaces around; places of service and revenue codes without
+#: leading zeros; bill types with a leading 0; coded values capitalized or spelled out; CARC
+#: codes with their group prefix; a few ids with spaces around. paritykit normalizes it all.
+MESSY_SQL = """
+COPY (
+  SELECT * EXCLUDE (h) REPLACE (
+    CASE WHEN h % 97 = 0 THEN ' ' || claim_id || ' ' ELSE claim_id END AS claim_id,
+    CASE h % 4 WHEN 0 THEN lower(diagnosis_code) WHEN 1 THEN replace(diagnosis_code, '.', '')
+               WHEN 2 THEN ' ' || diagnosis_code || ' ' ELSE diagnosis_code END AS diagnosis_code,
+    CASE WHEN h % 5 = 0 THEN lower(procedure_code) ELSE procedure_code END AS procedure_code,
+    CASE WHEN h % 3 = 0 THEN ltrim(revenue_code, '0') ELSE revenue_code END AS revenue_code,
+    CASE WHEN h % 3 = 1 THEN ltrim(place_of_service, '0') ELSE place_of_service END
+      AS place_of_service,
+    CASE WHEN h % 2 = 0 THEN '0' || bill_type ELSE bill_type END AS bill_type,
+    CASE h % 3 WHEN 0 THEN upper(claim_type) WHEN 1 THEN claim_type || ' '
+               ELSE claim_type END AS claim_type,
+    CASE h % 4 WHEN 0 THEN (CASE network_status WHEN 'in' THEN 'In-Network'
+                                                ELSE 'Out-of-Network' END)
+               WHEN 1 THEN upper(network_status) ELSE network_status END AS network_status,
+    CASE h % 3 WHEN 0 THEN upper(status) WHEN 1 THEN ' ' || status ELSE status END AS status,
+    CASE WHEN h % 2 = 0 THEN 'CO-' || denial_reason ELSE denial_reason END AS denial_reason,
+    CASE WHEN h % 3 = 0 THEN replace(upper(prior_auth), '_', ' ') ELSE prior_auth END
+      AS prior_auth
+  )
+  FROM (SELECT *, hash(claim_id, line_number) AS h FROM read_parquet({src}))
+) TO {dst} (FORMAT parquet, COMPRESSION zstd)
+"""
+
+
+def _messy(path: Path, target: Path) -> None:
+    """Write ``target``: the lines of ``path`` spelled as a real export spells them.
+
+    In a child process: a child's peak memory (``wait4``) starts at its parent's, so the
+    parent must stay small.
+    """
+    quote = lambda p: "'" + str(p).replace("'", "''") + "'"  # noqa: E731
+    sql = MESSY_SQL.format(src=quote(path), dst=quote(target))
+    code = "import duckdb, sys; duckdb.connect().execute(sys.argv[1])"
+    subprocess.run([sys.executable, "-c", code, sql], check=True)
+
+
 def _timed(cmd: list[str]) -> tuple[float, float, int]:
     """Run ``cmd``; return (wall seconds, peak resident MiB of the child, exit code)."""
     t0 = time.perf_counter()
@@ -236,7 +282,7 @@ def whole_process(path: Path, repeat: int, prepared: Path | None = None) -> int:
             runs[name].append((sec, mib))
     sql_s = statistics.median(s for s, _ in runs["duckdb_sql"])
     print(f"whole process, {repeat} runs each, interleaved; median seconds:")
-    width = 2 + max(len(" ".join(f"{s:.2f}" for s, _ in got)) for got in runs.values())
+    width = 2 + max(6, *(len(" ".join(f"{s:.2f}" for s, _ in got)) for got in runs.values()))
     print(f"{'case':<22}{'median s':>10}{'runs s':>{width}}{'peak MiB':>10}{'x SQL':>8}")
     for name, got in runs.items():
         med = statistics.median(s for s, _ in got)
@@ -281,6 +327,13 @@ def main(argv: list[str] | None = None) -> int:
         "--prepared", type=Path, default=None, help="reuse/keep the prepared Parquet here"
     )
     parser.add_argument(
+        "--messy",
+        type=Path,
+        default=None,
+        help="with --whole-process: write the data spelled as a messy export here (or reuse "
+        "it) and time that file instead",
+    )
+    parser.add_argument(
         "--worker",
         choices=["paritykit", "paritykit_flag", "duckdb_sql", "pandas"],
         help=argparse.SUPPRESS,
@@ -310,6 +363,12 @@ def main(argv: list[str] | None = None) -> int:
             f"({path.stat().st_size / 2**20:.0f} MiB Parquet)"
         )
     if args.whole_process:
+        if args.messy is not None:
+            if not args.messy.exists():
+                t0 = time.perf_counter()
+                _messy(path, args.messy)
+                print(f"wrote the messy copy {args.messy} in {time.perf_counter() - t0:.1f} s")
+            path = args.messy
         code = whole_process(path, args.repeat, args.prepared)
         tmp.cleanup()
         return code

@@ -110,3 +110,18 @@ def test_benchmark_smoke() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "hand-written DuckDB SQL" in done.stdout
     assert "denied lines agree between paritykit and SQL: True" in done.stdout
+
+
+def test_whole_process_benchmark_smoke_on_a_messy_export(tmp_path) -> None:
+    # the messy copy's spellings all normalize: raw and prepared summaries are identical, and
+    # the prepared file read with other rules (classified again) gives the same counts
+    messy = tmp_path / "messy.parquet"
+    cmd = [sys.executable, str(REPO / "benchmarks" / "aggregate.py"), "--rows", "20000",
+           "--whole-process", "--repeat", "1", "--messy", str(messy)]  # fmt: skip
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "raw and prepared outputs identical: True" in done.stdout
+    assert "(classified again) gives the same counts: True" in done.stdout
+    assert messy.exists()
+    for case in ("duckdb_sql", "paritykit_raw", "paritykit_prepared", "prepared_other_rules"):
+        assert case in done.stdout
