@@ -9,14 +9,12 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-import yaml
+from demo_inputs import write_demo_inputs
 
 import paritykit as pk
 from paritykit.evidence.pack import SHEET_NAMES
-from paritykit.evidence.template import write_benefits_workbook
 from paritykit.evidence.workbook import number_format_for
-from paritykit.synth.benefits import sample_benefits, sample_plan_facts
-from paritykit.synth.nqtls import sample_nqtls
+from paritykit.synth.benefits import sample_plan_facts
 
 COUNT_HEADERS = {
     "claims",
@@ -36,25 +34,7 @@ COUNT_HEADERS = {
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("inputs")
-    benefits = write_benefits_workbook(
-        sample_benefits(), root / "benefits.xlsx", nqtls=sample_nqtls()
-    )
-    plan = root / "plan.yaml"
-    plan.write_text(yaml.safe_dump(sample_plan_facts("SAMPLE-B")))
-    claims = root / "claims.parquet"
-    pk.synthesize_claims(
-        claims,
-        rows=30_000,
-        plans=3,
-        seed=11,
-        plan_ids=["SAMPLE-A", "SAMPLE-B", "SAMPLE-C"],
-        disparities=[
-            pk.ClaimsDisparity(
-                plan=2, classification="outpatient_in_network", measure="denial_rate", ratio=2.0
-            )
-        ],
-    )
-    return {"benefits": benefits, "plan": plan, "claims": claims}
+    return write_demo_inputs(root, rows=30_000, seed=11, ratio=2.0)
 
 
 @pytest.fixture(scope="module")
@@ -133,9 +113,7 @@ def small_counts(path: Path) -> list[tuple[str, str, object]]:
     for ws in wb.worksheets:
         count_cols: dict[int, str] = {}
         for row in ws.iter_rows():
-            labels = {
-                c.column: c.value.replace("_", " ") for c in row if isinstance(c.value, str)
-            }
+            labels = {c.column: c.value.replace("_", " ") for c in row if isinstance(c.value, str)}
             if any(v in COUNT_HEADERS for v in labels.values()) and all(
                 isinstance(c.value, str) or c.value is None for c in row
             ):

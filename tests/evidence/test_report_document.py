@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
+from demo_inputs import write_demo_inputs
 
 import paritykit as pk
 from paritykit import vocab
@@ -58,25 +58,7 @@ CODES = sorted(
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("reportinputs")
-    benefits = write_benefits_workbook(
-        sample_benefits(), root / "benefits.xlsx", nqtls=sample_nqtls()
-    )
-    plan = root / "plan.yaml"
-    plan.write_text(yaml.safe_dump(sample_plan_facts("SAMPLE-B")))
-    claims = root / "claims.parquet"
-    pk.synthesize_claims(
-        claims,
-        rows=30_000,
-        plans=3,
-        seed=11,
-        plan_ids=["SAMPLE-A", "SAMPLE-B", "SAMPLE-C"],
-        disparities=[
-            pk.ClaimsDisparity(
-                plan=2, classification="outpatient_in_network", measure="denial_rate", ratio=2.0
-            )
-        ],
-    )
-    return {"benefits": benefits, "plan": plan, "claims": claims}
+    return write_demo_inputs(root, rows=30_000, seed=11, ratio=2.0)
 
 
 @pytest.fixture(scope="module")

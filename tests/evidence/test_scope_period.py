@@ -16,8 +16,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-import yaml
 from click.testing import CliRunner
+from demo_inputs import write_demo_inputs
 
 import paritykit as pk
 from paritykit.coverage import DataCoverage
@@ -29,30 +29,9 @@ OTHERS = re.compile(r"SAMPLE-[AC]")
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The demo's inputs (as `make sample` writes them), with fewer claim lines."""
-    from paritykit.evidence.template import write_benefits_workbook
-    from paritykit.synth.benefits import sample_benefits, sample_plan_facts
-    from paritykit.synth.nqtls import sample_nqtls
 
     root = tmp_path_factory.mktemp("inputs")
-    benefits = write_benefits_workbook(
-        sample_benefits(), root / "benefits.xlsx", nqtls=sample_nqtls()
-    )
-    plan = root / "plan.yaml"
-    plan.write_text(yaml.safe_dump(sample_plan_facts("SAMPLE-B")))
-    claims = root / "claims.parquet"
-    pk.synthesize_claims(
-        claims,
-        rows=24_000,
-        plans=3,
-        seed=7,
-        plan_ids=["SAMPLE-A", "SAMPLE-B", "SAMPLE-C"],
-        disparities=[
-            pk.ClaimsDisparity(
-                plan=2, classification="outpatient_in_network", measure="denial_rate", ratio=1.8
-            )
-        ],
-    )
-    return {"root": root, "benefits": benefits, "plan": plan, "claims": claims}
+    return write_demo_inputs(root, rows=24_000, seed=7, ratio=1.8)
 
 
 @pytest.fixture(scope="module")

@@ -13,16 +13,13 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-import yaml
+from demo_inputs import write_demo_inputs
 from openpyxl.utils import column_index_from_string
 from openpyxl.utils.cell import coordinate_from_string
 
 import paritykit as pk
 from paritykit import vocab
-from paritykit.evidence.template import write_benefits_workbook
 from paritykit.evidence.workbook import SheetSpec, TableSpec, read_tables, write_workbook
-from paritykit.synth.benefits import sample_benefits, sample_plan_facts
-from paritykit.synth.nqtls import sample_nqtls
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 CODE = re.compile(r"^[a-z]+(_[a-z0-9]+)+$")
@@ -40,24 +37,8 @@ def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from paritykit.synth.remittances import write_practice_year
 
     root = tmp_path_factory.mktemp("layout")
-    benefits = write_benefits_workbook(
-        sample_benefits(), root / "benefits.xlsx", nqtls=sample_nqtls()
-    )
-    plan = root / "plan.yaml"
-    plan.write_text(yaml.safe_dump(sample_plan_facts("SAMPLE-B")))
-    claims = root / "claims.parquet"
-    pk.synthesize_claims(
-        claims,
-        rows=20_000,
-        plans=3,
-        seed=5,
-        plan_ids=["SAMPLE-A", "SAMPLE-B", "SAMPLE-C"],
-        disparities=[
-            pk.ClaimsDisparity(
-                plan=2, classification="outpatient_in_network", measure="denial_rate", ratio=2.0
-            )
-        ],
-    )
+    made = write_demo_inputs(root, rows=20_000, seed=5, ratio=2.0)
+    benefits, plan, claims = made["benefits"], made["plan"], made["claims"]
     pack = pk.build_evidence_pack(benefits, plan=plan, claims=claims, out=root / "pack")
     folder = root / "835"
     folder.mkdir()
