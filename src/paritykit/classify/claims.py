@@ -262,20 +262,12 @@ def classification_fingerprint(rules: RuleSet | str | os.PathLike[str] | None = 
     >>> classification_fingerprint(other) == classification_fingerprint()
     False
     """
-    import hashlib
-    import inspect
-    import json
+    from paritykit._fingerprint import fingerprint
 
     rule_set = _as_rules(rules)
     cached = _CLASSIFICATION_FINGERPRINTS.get(id(rule_set))
     if cached is not None and cached[0] is rule_set:
         return cached[1]
-    code = []
-    for func in (_in_ranges, _kind, _helpers, _side, _mapped, _setting, _classification):
-        try:
-            code.append(inspect.getsource(func))
-        except (OSError, TypeError):  # no source installed: the byte code stands in
-            code.append(func.__code__.co_code.hex() + repr(func.__code__.co_consts))
     parts = {
         "label": rule_set.label,
         "diagnosis_ranges": rule_set.diagnosis_ranges,
@@ -288,12 +280,11 @@ def classification_fingerprint(rules: RuleSet | str | os.PathLike[str] | None = 
         "bill_type_prefixes": sorted(dict(rule_set.bill_type_prefixes).items()),
         "procedure_settings": sorted(dict(rule_set.procedure_settings).items()),
         "emergency_revenue_prefixes": rule_set.emergency_revenue_prefixes,
-        "code": code,
     }
-    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-    fingerprint = f"sha256:{digest[:32]}"
-    _CLASSIFICATION_FINGERPRINTS[id(rule_set)] = (rule_set, fingerprint)
-    return fingerprint
+    code = (_in_ranges, _kind, _helpers, _side, _mapped, _setting, _classification)
+    found = fingerprint(parts, code)
+    _CLASSIFICATION_FINGERPRINTS[id(rule_set)] = (rule_set, found)
+    return found
 
 
 def _reuse_stored(t: ir.Table, rules: RuleSet) -> ir.Table | None:

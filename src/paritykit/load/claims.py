@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import glob
 import gzip
-import hashlib
 import json
 import os
 import tomllib
@@ -536,14 +535,8 @@ def normalization_fingerprint() -> str:
     """
     global _FINGERPRINT
     if _FINGERPRINT is None:
-        import inspect
+        from paritykit._fingerprint import fingerprint
 
-        code = []
-        for func in (_normalize, _as_text, _blank_to_null, _id_blank_to_null):
-            try:
-                code.append(inspect.getsource(func))
-            except (OSError, TypeError):  # no source installed: the byte code stands in
-                code.append(func.__code__.co_code.hex() + repr(func.__code__.co_consts))
         parts = {
             "version": NORMALIZATION_VERSION,
             "columns": list(C.CLAIMS_COLUMNS),
@@ -551,10 +544,9 @@ def normalization_fingerprint() -> str:
             "types": PREPARED_TYPES,
             "aliases": TOKEN_ALIASES,
             "tokens": {k: list(v) for k, v in _VALID_TOKENS.items()},
-            "code": code,
         }
-        digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-        _FINGERPRINT = f"sha256:{digest[:32]}"
+        code = (_normalize, _as_text, _blank_to_null, _id_blank_to_null)
+        _FINGERPRINT = fingerprint(parts, code)
     return _FINGERPRINT
 
 

@@ -19,7 +19,6 @@ classification when it is asked for the rule set that wrote it, and classifies a
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -58,24 +57,16 @@ def validation_fingerprint() -> str:
     """
     global _VALIDATION_FINGERPRINT
     if _VALIDATION_FINGERPRINT is None:
-        import inspect
-
+        from paritykit._fingerprint import fingerprint
         from paritykit.validate import claims as V
 
-        code = []
-        for func in (V._checks, V.validate_claims, V.icd10cm_codes):
-            try:
-                code.append(inspect.getsource(func))
-            except (OSError, TypeError):  # no source installed: the byte code stands in
-                code.append(func.__code__.co_code.hex() + repr(func.__code__.co_consts))
         parts = {
-            "code": code,
             "max_line_amount": V.MAX_LINE_AMOUNT,
             "service_years": list(V.SERVICE_YEARS),
             "icd10cm": icd10cm_release(),
         }
-        digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
-        _VALIDATION_FINGERPRINT = f"sha256:{digest[:32]}"
+        code = (V._checks, V.validate_claims, V.icd10cm_codes)
+        _VALIDATION_FINGERPRINT = fingerprint(parts, code)
     return _VALIDATION_FINGERPRINT
 
 
